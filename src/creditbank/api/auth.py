@@ -1,0 +1,69 @@
+"""API authentication: people by session (with CSRF), machines by a per-institution API key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+
+from creditbank.apps.accounts.services import api_key_authenticate
+
+
+@dataclass(frozen=True)
+class InstitutionPrincipal:
+    """The actor behind an API key: the institution itself, with institution-staff rights."""
+
+    institution_id: int
+    institution_code: str
+    key_prefix: str
+    role: str = "institution"
+    is_authenticated: bool = True
+    username: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.institution_code} (API key {self.key_prefix})"
+
+
+def _principal(secret: str) -> InstitutionPrincipal | None:
+    key = api_key_authenticate(secret)
+    if key is None:
+        return None
+    return InstitutionPrincipal(key.institution_id, key.institution.code, key.prefix)
+
+
+class BearerKey(HttpBearer):
+    """Authorization: Bearer cbk_…"""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return _principal(token)
+
+
+class HeaderKey(APIKeyHeader):
+    """X-API-Key: cbk_…"""
+
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _principal(key) if key else None
+
+
+class PersonSession(SessionAuth):
+    """A signed-in person; unsafe methods need the CSRF token as on the web pages."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_authenticated else None
+
+
+AUTHENTICATED = [PersonSession(), BearerKey(), HeaderKey()]
+
+
+def actor_of(request: HttpRequest) -> Any:
+    """Who is acting: the API-key principal, the signed-in person, or None for the public."""
+    auth = getattr(request, "auth", None)
+    if auth is not None:
+        return auth
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None

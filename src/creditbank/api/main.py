@@ -1,0 +1,26 @@
+"""The NinjaAPI at /api/v1/: one router per bounded context, OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from creditbank.api import errors
+from creditbank.apps.accounts.api import router as accounts_router
+from creditbank.apps.frameworks.api import router as frameworks_router
+
+api = NinjaAPI(
+    title="creditbank API",
+    version="1",
+    description=(
+        "Qualifications frameworks, level referencing, credit conversion and the lifelong learning "
+        "credit bank. People authenticate with their session (send the CSRF token on writes); "
+        "institution systems with an API key as `Authorization: Bearer cbk_…` or `X-API-Key`. "
+        "Every error is an RFC 9457 problem document with `code`, `message` and `details`."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/", frameworks_router)
+api.add_router("/", accounts_router)

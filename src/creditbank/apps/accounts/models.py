@@ -1,0 +1,106 @@
+"""People, institutions and machine credentials."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner", _("Learner")
+    INSTITUTION = "institution", _("Institution staff")
+    ASSESSOR = "assessor", _("Assessor")
+    OPERATOR = "operator", _("Bank operator")
+    EMPLOYER = "employer", _("Employer / verifier")
+
+
+class Region(models.TextChoices):
+    GUANGDONG = "GD", _("Guangdong")
+    HONG_KONG = "HK", _("Hong Kong")
+    MACAO = "MO", _("Macao")
+    OTHER_PROVINCE = "CN", _("Other province")
+    ABROAD = "XX", _("Outside China")
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    VOCATIONAL_COLLEGE = "vocational_college", _("Vocational college")
+    OPEN_UNIVERSITY = "open_university", _("Open university")
+    TRAINING_BODY = "training_body", _("Training body")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    CERTIFICATE_BODY = "certificate_body", _("Certificate body")
+
+
+class Institution(models.Model):
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
+    region = models.CharField(_("region"), max_length=2, choices=Region.choices)
+    city = models.CharField(_("city"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_en}"
+
+    def display_name(self, language_code: str) -> str:
+        return self.name_zh if language_code.startswith("zh") else self.name_en
+
+
+class User(AbstractUser):
+    """Every person who signs in. A role decides what they may do; staff belong to one institution."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.LEARNER)
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="institution_staff_have_institution",
+                condition=~models.Q(role="institution") | models.Q(institution__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiKey(models.Model):
+    """A machine credential for one institution. Only a hash of the secret is stored.
+
+    Keys are 256-bit random tokens, so a fast hash (SHA-256) is enough: there is nothing to
+    brute-force, unlike human passwords, which use Argon2.
+    """
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.institution.code})"

@@ -1,0 +1,74 @@
+"""The permission matrix, written down once: which role may do which action, and in what scope.
+
+``Scope.ANY`` allows the action on anything; ``Scope.OWN_INSTITUTION`` only on objects of the
+actor's own institution; ``Scope.OWN_RECORD`` only on the actor's own learner record.
+Anonymous visitors (employers verifying a credential, the public browsing frameworks) appear as
+``None`` in the matrix. Tests enumerate this table against every endpoint.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+from creditbank.core.errors import PermissionDenied, gettext_noop
+
+if TYPE_CHECKING:
+    from creditbank.apps.accounts.models import User
+
+
+class Scope(enum.Enum):
+    ANY = "any"
+    OWN_INSTITUTION = "own_institution"
+    OWN_RECORD = "own_record"
+
+
+class Action(enum.StrEnum):
+    VIEW_FRAMEWORKS = "view_frameworks"
+    PUBLISH_FRAMEWORK = "publish_framework"
+    MANAGE_API_KEYS = "manage_api_keys"
+    VIEW_INSTITUTIONS = "view_institutions"
+
+
+# action -> role (None = anonymous) -> scope
+MATRIX: dict[Action, dict[str | None, Scope]] = {
+    Action.VIEW_FRAMEWORKS: {
+        None: Scope.ANY,
+        "learner": Scope.ANY,
+        "institution": Scope.ANY,
+        "assessor": Scope.ANY,
+        "operator": Scope.ANY,
+        "employer": Scope.ANY,
+    },
+    Action.PUBLISH_FRAMEWORK: {"operator": Scope.ANY},
+    Action.MANAGE_API_KEYS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    Action.VIEW_INSTITUTIONS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+}
+
+ACTION_NAMES = {
+    Action.VIEW_FRAMEWORKS: gettext_noop("view frameworks"),
+    Action.PUBLISH_FRAMEWORK: gettext_noop("publish frameworks"),
+    Action.MANAGE_API_KEYS: gettext_noop("manage API keys of this institution"),
+    Action.VIEW_INSTITUTIONS: gettext_noop("view this institution"),
+}
+
+
+def role_of(user: User | Any | None) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return str(user.role)
+
+
+def allowed(user: User | Any | None, action: Action, *, institution_id: int | None = None) -> bool:
+    scope = MATRIX[action].get(role_of(user))
+    if scope is None:
+        return False
+    if scope is Scope.OWN_INSTITUTION:
+        return institution_id is None or institution_id == getattr(user, "institution_id", None)
+    return True
+
+
+def require(user: User | Any | None, action: Action, *, institution_id: int | None = None) -> None:
+    """Raise PermissionDenied unless the user may do the action (in the given institution)."""
+    if not allowed(user, action, institution_id=institution_id):
+        raise PermissionDenied(action=ACTION_NAMES[action])

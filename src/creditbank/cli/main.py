@@ -1,0 +1,326 @@
+"""The `creditbank` command: set-up, the demo, and the questions operators and scripts ask."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="creditbank: a lifelong-learning credit bank.", no_args_is_help=True, add_completion=False
+)
+frameworks_app = typer.Typer(help="Qualifications frameworks.", no_args_is_help=True)
+levels_app = typer.Typer(help="Level referencing between frameworks.", no_args_is_help=True)
+credits_app = typer.Typer(help="Credit arithmetic.", no_args_is_help=True)
+apikey_app = typer.Typer(help="Institution API keys.", no_args_is_help=True)
+app.add_typer(frameworks_app, name="frameworks")
+app.add_typer(levels_app, name="levels")
+app.add_typer(credits_app, name="credits")
+app.add_typer(apikey_app, name="apikey")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+LANG = "en"
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+OperatorOption = Annotated[
+    str, typer.Option("--operator", envvar="CREDITBANK_OPERATOR", help="Username of the operator doing this.")
+]
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creditbank.config.settings.dev")
+    import django
+
+    django.setup()
+    from django.utils import translation
+
+    translation.activate(LANG)
+
+
+@contextmanager
+def _domain_errors() -> Iterator[None]:
+    """Every DomainError becomes one clear line on stderr and exit code 1."""
+    from django.utils.translation import gettext
+
+    from creditbank.core.errors import DomainError
+
+    try:
+        yield
+    except DomainError as exc:
+        err.print(f"[bold red]error[/] ({exc.code}): {exc.render(gettext)}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Set up Django and map domain errors for a command."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _django()
+        with _domain_errors():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _operator(username: str) -> Any:
+    from creditbank.apps.accounts.models import User
+    from creditbank.core.errors import NotFound, PermissionDenied
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound("There is no user %(username)s.", username=username)
+    if user.role != "operator":
+        raise PermissionDenied("%(username)s is not an operator.", username=username)
+    return user
+
+
+def _print_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+@app.callback()
+def main_options(
+    lang: Annotated[str, typer.Option("--lang", help="Language of output: en, zh-hans or zh-hant.")] = "en",
+) -> None:
+    global LANG
+    if lang not in {"en", "zh-hans", "zh-hant"}:
+        raise typer.BadParameter("use en, zh-hans or zh-hant", param_hint="--lang")
+    LANG = lang
+
+
+@app.command()
+@command
+def setup() -> None:
+    """Create or upgrade the database and load the shipped reference data."""
+    from django.core.management import call_command
+
+    from creditbank.apps.frameworks.services import reference_data_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    summary = reference_data_load()
+    out.print(
+        f"Database ready. Reference data: {summary.frameworks_created} new framework versions, "
+        f"{summary.credit_systems} credit systems, {summary.correspondences} correspondences, "
+        f"{summary.studies} unverified studies."
+    )
+
+
+@app.command()
+@command
+def demo(
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    serve: Annotated[bool, typer.Option(help="Start the web server after loading.")] = True,
+) -> None:
+    """Set up a demo bank, print a login for every role, and serve it."""
+    from django.core.management import call_command
+
+    from creditbank.apps.frameworks.services import reference_data_load
+    from creditbank.demo import demo_bank_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    reference_data_load()
+    logins = demo_bank_load()
+    url = f"http://{host}:{port}/"
+    table = Table(title=f"creditbank demo at {url}")
+    for column in ("role", "username", "password", "name"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.role, login.username, login.password, login.name)
+    out.print(table)
+    # Plain lines too, so scripts (and the smoke test) can read the logins.
+    for login in logins:
+        print(f"LOGIN role={login.role} username={login.username} password={login.password}", flush=True)
+    print(f"Open {url} and sign in. Stop with Ctrl+C.", flush=True)
+    if serve:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+
+
+@app.command()
+@command
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000
+) -> None:
+    """Serve the portal and API (development server; use a WSGI server in production)."""
+    from django.core.management import call_command
+
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@frameworks_app.command("list")
+@command
+def frameworks_list(as_json: JsonOption = False) -> None:
+    """List the current frameworks."""
+    from creditbank.apps.frameworks.api import summary_out
+    from creditbank.apps.frameworks.selectors import registry
+
+    frameworks = registry().ordered_frameworks()
+    if as_json:
+        _print_json([summary_out(f) for f in frameworks])
+        return
+    table = Table()
+    for column in ("code", "name", "levels", "order", "credit", "edition"):
+        table.add_column(column)
+    for f in frameworks:
+        table.add_row(
+            f.code, f.name.get(LANG), str(len(f.levels)), f.order.value, f.credit_system or "-", f.edition
+        )
+    out.print(table)
+
+
+@frameworks_app.command("show")
+@command
+def frameworks_show(
+    code: str,
+    edition: Annotated[str | None, typer.Option(help="An older edition.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one framework with its levels (highest first)."""
+    from creditbank.apps.frameworks.api import framework_out
+    from creditbank.apps.frameworks.selectors import framework_at_edition
+
+    f = framework_at_edition(code, edition)
+    if as_json:
+        _print_json(framework_out(f))
+        return
+    out.print(f"[bold]{f.code}[/] {f.name.get(LANG)} (edition {f.edition}, {f.order.value})", highlight=False)
+    table = Table()
+    for column in ("level", "rank", "summary"):
+        table.add_column(column)
+    for level in reversed(f.levels):
+        table.add_row(
+            level.label.get(LANG), str(level.rank), level.summary.get(LANG) if level.summary else "-"
+        )
+    out.print(table)
+
+
+@frameworks_app.command("import")
+@command
+def frameworks_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    operator: OperatorOption,
+    note: Annotated[str, typer.Option(help="Note for the version history.")] = "",
+) -> None:
+    """Publish a framework document (YAML or JSON) as a framework or a new version of one."""
+    from creditbank.apps.frameworks.services import framework_publish, read_framework_document
+
+    result = framework_publish(
+        actor=_operator(operator),
+        document=read_framework_document(file.read_text(encoding="utf-8-sig")),
+        note=note,
+    )
+    f = result.framework
+    out.print(
+        f"{'Published' if result.created else 'Already published, unchanged:'} {f.code} edition {f.edition}"
+    )
+
+
+@levels_app.command("map")
+@command
+def levels_map(
+    level: Annotated[str, typer.Argument(help="FRAMEWORK:LEVEL, e.g. HKQF:4 or NVQC:1")],
+    to: Annotated[str, typer.Option("--to", help="Target framework code")],
+    as_json: JsonOption = False,
+) -> None:
+    """What is this level in another framework, and which published referencing says so?"""
+    from django.utils.translation import gettext
+
+    from creditbank.apps.frameworks.api import mapping_out
+    from creditbank.apps.frameworks.selectors import registry
+    from creditbank.core.frameworks import parse_level_reference
+
+    reg = registry()
+    code, key = parse_level_reference(level)
+    mapping = reg.graph.map_level(reg.framework(code).level(key), to)
+    if as_json:
+        _print_json(mapping_out(mapping))
+        return
+    out.print(
+        f"{mapping.source.id} in {mapping.target.code}: {gettext(mapping.explanation)}", highlight=False
+    )
+    for m in mapping.matches:
+        path = (
+            " → ".join([m.best.steps[0].source, *(s.target for s in m.best.steps)])
+            if m.best.steps
+            else m.level.id
+        )
+        ids = ", ".join(s.correspondence.id for s in m.best.steps)
+        kind = "indirect" if m.indirect else "direct"
+        confidence = m.confidence.name.lower()
+        line = f"  {m.level.id:<14} {m.relation.code:<19} confidence={confidence:<6} {kind:<8} {path} [{ids}]"
+        out.print(line, highlight=False)
+    for note in mapping_out(mapping)["notes"]:
+        out.print(f"  note: {note['message']}", highlight=False)
+    if not mapping.matches:
+        raise typer.Exit(0)
+
+
+@credits_app.command("convert", context_settings={"ignore_unknown_options": True})
+@command
+def credits_convert(
+    amount: Annotated[str, typer.Argument(help="Credits, e.g. 30 or 7.5")],
+    source: Annotated[str, typer.Option("--from", help="Credit system code, e.g. HKQF-CREDIT")],
+    target: Annotated[str, typer.Option("--to", help="Credit system code, e.g. ECTS")],
+    as_json: JsonOption = False,
+) -> None:
+    """Convert credits between systems through learning hours, keeping ranges."""
+    from creditbank.apps.frameworks.selectors import registry, rounding_policy
+    from creditbank.core.credits import CreditValue, convert, parse_amount
+
+    reg = registry()
+    value = parse_amount(amount)
+    src, dst = reg.credit_system(source), reg.credit_system(target)
+    c = convert(CreditValue(value, src.code), src, dst, rounding_policy())
+    if as_json:
+        _print_json(c.as_dict())
+        return
+    result = f"{c.low}" if not c.is_range else f"{c.low}-{c.high}"
+    out.print(f"{value} {src.code} = {result} {dst.code}", highlight=False)
+
+
+@apikey_app.command("create")
+@command
+def apikey_create(
+    institution: Annotated[str, typer.Argument(help="Institution code")],
+    name: Annotated[str, typer.Option(help="What the key is for")],
+    operator: OperatorOption,
+) -> None:
+    """Create an API key for an institution; the secret is printed once."""
+    from creditbank.apps.accounts.models import Institution
+    from creditbank.apps.accounts.services import api_key_create
+    from creditbank.core.errors import NotFound
+
+    inst = Institution.objects.filter(code=institution).first()
+    if inst is None:
+        raise NotFound("There is no institution %(code)s.", code=institution)
+    issued = api_key_create(actor=_operator(operator), institution=inst, name=name)
+    out.print(f"Key {issued.key.prefix} for {inst.code}. Secret (shown once):")
+    print(issued.secret)
+
+
+@apikey_app.command("revoke")
+@command
+def apikey_revoke(prefix: str, operator: OperatorOption) -> None:
+    """Revoke an API key by its prefix."""
+    from creditbank.apps.accounts.services import api_key_revoke
+
+    key = api_key_revoke(actor=_operator(operator), prefix=prefix)
+    out.print(f"Key {key.prefix} of {key.institution.code} revoked.")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

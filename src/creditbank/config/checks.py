@@ -1,0 +1,57 @@
+"""System checks for our options: a bad CREDITBANK value is explained at start-up, not at first use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+
+from creditbank.core.credits import RoundingMode
+
+DEFAULTS: dict[str, Any] = {
+    "CREDIT_ROUNDING": {"places": 2, "mode": "outward"},
+    "API_KEY_PREFIX_LENGTH": 8,
+}
+
+
+@register("creditbank")
+def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    options = getattr(settings, "CREDITBANK", None)
+    if not isinstance(options, dict):
+        return [Error("CREDITBANK must be a dict of options.", id="creditbank.E001")]
+    errors: list[CheckMessage] = []
+    unknown = sorted(set(options) - set(DEFAULTS))
+    if unknown:
+        errors.append(
+            Error(
+                f"Unknown CREDITBANK options: {', '.join(unknown)}.",
+                hint=f"Known options: {', '.join(sorted(DEFAULTS))}.",
+                id="creditbank.E002",
+            )
+        )
+    rounding = options.get("CREDIT_ROUNDING", DEFAULTS["CREDIT_ROUNDING"])
+    modes = ", ".join(m.value for m in RoundingMode)
+    if (
+        not isinstance(rounding, dict)
+        or not isinstance(rounding.get("places"), int)
+        or not 0 <= rounding["places"] <= 6
+        or rounding.get("mode") not in {m.value for m in RoundingMode}
+    ):
+        errors.append(
+            Error(
+                f"CREDITBANK['CREDIT_ROUNDING'] is {rounding!r}.",
+                hint=f"Use {{'places': 0..6, 'mode': one of {modes}}}; 'outward' keeps exact ranges inside.",
+                id="creditbank.E003",
+            )
+        )
+    length = options.get("API_KEY_PREFIX_LENGTH", DEFAULTS["API_KEY_PREFIX_LENGTH"])
+    if not isinstance(length, int) or not 6 <= length <= 16:
+        errors.append(
+            Error(
+                f"CREDITBANK['API_KEY_PREFIX_LENGTH'] is {length!r}.",
+                hint="Use a whole number from 6 to 16.",
+                id="creditbank.E004",
+            )
+        )
+    return errors

@@ -1,0 +1,7 @@
+"""Development and demo: debug pages, a generated secret kept under var/."""
+
+from creditbank.config.secrets import ensure_secret_key
+from creditbank.config.settings.base import *
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or ensure_secret_key(VAR_DIR)

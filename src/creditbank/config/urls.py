@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from creditbank.api.main import api
+from creditbank.web import views as web_views
+
+handler403 = "creditbank.web.views.permission_denied"
+handler404 = "creditbank.web.views.page_not_found"
+handler500 = "creditbank.web.views.server_error"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("frameworks/", include("creditbank.apps.frameworks.urls")),
+    path("account/", include("creditbank.apps.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

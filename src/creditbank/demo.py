@@ -1,0 +1,105 @@
+"""The demo bank: institutions of the Greater Bay Area and one login for every role.
+
+Names are fictional. Running it again resets the demo passwords and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from creditbank.apps.accounts.models import Institution, InstitutionKind, Region, Role, User
+
+INSTITUTIONS = [
+    (
+        "gz-open",
+        "Guangzhou Open College",
+        "广州开放学院",
+        InstitutionKind.OPEN_UNIVERSITY,
+        Region.GUANGDONG,
+        "Guangzhou",
+    ),
+    (
+        "sz-poly",
+        "Shenzhen Polytechnic of Applied Technology",
+        "深圳应用技术职业学院",
+        InstitutionKind.VOCATIONAL_COLLEGE,
+        Region.GUANGDONG,
+        "Shenzhen",
+    ),
+    (
+        "hk-ips",
+        "Hong Kong Institute of Professional Studies",
+        "香港專業進修學院",
+        InstitutionKind.VOCATIONAL_COLLEGE,
+        Region.HONG_KONG,
+        "Hong Kong",
+    ),
+    (
+        "mo-cpu",
+        "Macao City Polytechnic University",
+        "澳門城市理工大學",
+        InstitutionKind.UNIVERSITY,
+        Region.MACAO,
+        "Macao",
+    ),
+    (
+        "gba-skills",
+        "GBA Vocational Skills Assessment Centre",
+        "粤港澳职业技能评价中心",
+        InstitutionKind.CERTIFICATE_BODY,
+        Region.GUANGDONG,
+        "Foshan",
+    ),
+]
+
+# username, display name, role, institution code
+PEOPLE = [
+    ("learner", "陈晓明 Chen Xiaoming", Role.LEARNER, None),
+    ("institution", "李慧 Li Hui (Shenzhen Polytechnic)", Role.INSTITUTION, "sz-poly"),
+    ("assessor", "黃家豪 Wong Ka-ho (QA reviewer)", Role.ASSESSOR, "hk-ips"),
+    ("operator", "周敏 Zhou Min (credit bank centre)", Role.OPERATOR, None),
+    ("employer", "何嘉欣 Ho Ka-yan (employer)", Role.EMPLOYER, None),
+]
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    username: str
+    password: str
+    name: str
+
+
+def demo_bank_load() -> list[Login]:
+    with transaction.atomic():
+        institutions = {}
+        for code, en, zh, kind, region, city in INSTITUTIONS:
+            institutions[code], _ = Institution.objects.update_or_create(
+                code=code,
+                defaults={"name_en": en, "name_zh": zh, "kind": kind, "region": region, "city": city},
+            )
+        logins = []
+        for username, name, role, inst in PEOPLE:
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "display_name": name,
+                    "role": role,
+                    "institution": institutions.get(inst or ""),
+                    # Operators manage reference data in the admin too.
+                    "is_staff": role == Role.OPERATOR,
+                },
+            )
+            password = f"demo-{secrets.token_urlsafe(9)}"
+            user.set_password(password)
+            user.save()
+            if role == Role.OPERATOR:
+                user.user_permissions.set(
+                    Permission.objects.filter(content_type__app_label__in=["frameworks", "accounts"])
+                )
+            logins.append(Login(str(role), username, password, name))
+    return logins
