@@ -36,7 +36,9 @@ def problem(
         "message": message,
         "details": details,
     }
-    return api.create_response(request, body, status=status, content_type=PROBLEM)  # type: ignore[call-arg]
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = PROBLEM
+    return response
 
 
 def install(api: NinjaAPI) -> None:

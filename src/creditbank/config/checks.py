@@ -15,6 +15,11 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def option(name: str) -> Any:
+    """One CREDITBANK option, with its default when the deployment does not set it."""
+    return {**DEFAULTS, **getattr(settings, "CREDITBANK", {})}[name]
+
+
 @register("creditbank")
 def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     options = getattr(settings, "CREDITBANK", None)

@@ -43,6 +43,14 @@ class RoundingMode(enum.StrEnum):
     HALF_EVEN = "half_even"
     DOWN = "down"  # both ends towards zero: never promise more than is certain
 
+    @property
+    def label(self) -> str:
+        return {
+            "outward": gettext_noop("rounded outward, so the exact range lies inside"),
+            "half_even": gettext_noop("rounded half to even"),
+            "down": gettext_noop("rounded down"),
+        }[self.value]
+
 
 @dataclass(frozen=True, slots=True)
 class RoundingPolicy:

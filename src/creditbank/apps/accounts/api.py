@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, PersonSession, actor_of
 from creditbank.api.errors import ErrorOut
@@ -90,10 +91,10 @@ def list_keys(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     auth=PersonSession(),
     summary="Create an API key (the secret is shown once)",
 )
-def create_key(request: HttpRequest, code: str, payload: ApiKeyIn) -> tuple[int, dict[str, Any]]:
+def create_key(request: HttpRequest, code: str, payload: ApiKeyIn) -> Status[dict[str, Any]]:
     institution = get_object_or_404(Institution, code=code)
     issued = api_key_create(actor=request.user, institution=institution, name=payload.name)  # type: ignore[arg-type]
-    return 201, {**key_out(issued.key), "secret": issued.secret}
+    return Status(201, {**key_out(issued.key), "secret": issued.secret})
 
 
 @router.delete(

@@ -6,12 +6,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from creditbank.apps.accounts.models import ApiKey, Institution, User
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.config.checks import option
 from creditbank.core.errors import NotFound, gettext_noop
 
 KEY_PREFIX = "cbk"
@@ -29,7 +29,7 @@ def hash_api_key(secret: str) -> str:
 
 def api_key_create(*, actor: User, institution: Institution, name: str) -> IssuedKey:
     require(actor, Action.MANAGE_API_KEYS, institution_id=institution.pk)
-    length = int(settings.CREDITBANK["API_KEY_PREFIX_LENGTH"])
+    length = int(option("API_KEY_PREFIX_LENGTH"))
     prefix = secrets.token_hex(length // 2 + 1)[:length]
     secret = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():

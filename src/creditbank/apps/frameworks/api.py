@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from ninja import Query, Router, Schema
+from ninja import Body, Query, Router, Schema
+from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
@@ -291,9 +292,9 @@ def list_frameworks(request: HttpRequest) -> list[dict[str, Any]]:
     auth=AUTHENTICATED,
     summary="Publish a framework or a new version of one (operators)",
 )
-def publish_framework(request: HttpRequest, document: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def publish_framework(request: HttpRequest, document: Body[dict[str, Any]]) -> Status[dict[str, Any]]:
     result = framework_publish(actor=actor_of(request), document=document)
-    return (201 if result.created else 200), framework_out(result.framework)
+    return Status(201 if result.created else 200, framework_out(result.framework))
 
 
 class CompareQuery(Schema):

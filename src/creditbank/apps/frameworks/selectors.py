@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Max
 
 from creditbank.apps.frameworks.models import (
@@ -19,6 +18,7 @@ from creditbank.apps.frameworks.models import (
     FrameworkVersion,
     StudyRecord,
 )
+from creditbank.config.checks import option
 from creditbank.core.credits import CreditSystem, RoundingMode, RoundingPolicy, parse_credit_system
 from creditbank.core.errors import UnknownCreditSystem, UnknownFramework
 from creditbank.core.frameworks import Framework, parse_framework
@@ -110,5 +110,5 @@ def framework_at_edition(code: str, edition: str | None) -> Framework:
 
 
 def rounding_policy() -> RoundingPolicy:
-    raw = settings.CREDITBANK["CREDIT_ROUNDING"]
+    raw = option("CREDIT_ROUNDING")
     return RoundingPolicy(places=int(raw["places"]), mode=RoundingMode(raw["mode"]))

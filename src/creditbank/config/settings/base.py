@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # serves Swagger UI from local static files: no CDN
     "creditbank.web",
     "creditbank.apps.accounts",
     "creditbank.apps.frameworks",

@@ -5,3 +5,7 @@ from creditbank.config.settings.base import *
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or ensure_secret_key(VAR_DIR)
+
+# Static files come straight from the apps (no collectstatic outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,82 @@
+"""The permission matrix, exercised through every door that enforces it (pages and API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from django.test import Client
+from tests.helpers import ROLES, login
+
+from creditbank.apps.accounts.models import ApiKey
+from creditbank.apps.accounts.permissions import MATRIX, Action, Scope
+from creditbank.apps.frameworks.services import SHIPPED_DIR
+
+pytestmark = pytest.mark.django_db
+ANYONE = (None, *ROLES)
+
+
+def client_as(role: str | None, people: Any) -> Client:
+    client = Client()
+    if role is not None:
+        login(client, people[role])
+    return client
+
+
+def new_edition() -> dict[str, Any]:
+    doc = yaml.safe_load((SHIPPED_DIR / "NZQF.yaml").read_text(encoding="utf-8"))
+    doc["edition"] = "2099-01"
+    return doc
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_everyone_may_browse_frameworks(reference_data: Any, people: Any, role: str | None) -> None:
+    client = client_as(role, people)
+    assert client.get("/frameworks/").status_code == 200
+    assert client.get("/api/v1/frameworks").status_code == 200
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_publishing_through_the_api_follows_the_matrix(
+    reference_data: Any, people: Any, role: str | None
+) -> None:
+    response = client_as(role, people).post(
+        "/api/v1/frameworks", data=new_edition(), content_type="application/json"
+    )
+    expected = {None: 401, "operator": 201}.get(role, 403)
+    assert response.status_code == expected, response.content
+    if expected != 201:
+        assert response.json()["code"] in ("not_authenticated", "permission_denied")
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_publishing_page_follows_the_matrix(reference_data: Any, people: Any, role: str | None) -> None:
+    response = client_as(role, people).get("/frameworks/publish/")
+    assert response.status_code == {None: 302, "operator": 200}.get(role, 403)
+
+
+@pytest.mark.parametrize("role", ANYONE)
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_api_keys_are_managed_only_within_scope(
+    institutions: Any, people: Any, role: str | None, whose: str
+) -> None:
+    code = institutions[whose].code
+    client = client_as(role, people)
+    listing = client.get(f"/api/v1/institutions/{code}/api-keys")
+    created = client.post(
+        f"/api/v1/institutions/{code}/api-keys", data={"name": "sis"}, content_type="application/json"
+    )
+    scope = MATRIX[Action.MANAGE_API_KEYS].get(role)
+    may = scope is Scope.ANY or (scope is Scope.OWN_INSTITUTION and whose == "own")
+    if role is None:
+        assert (listing.status_code, created.status_code) == (401, 401)
+    elif may:
+        assert (listing.status_code, created.status_code) == (200, 201)
+    else:
+        assert (listing.status_code, created.status_code) == (403, 403)
+        assert not ApiKey.objects.exists()
+
+
+def test_the_matrix_names_every_action() -> None:
+    assert set(MATRIX) == set(Action)

@@ -1,0 +1,32 @@
+"""Our CREDITBANK options are checked at start-up, and a bad value is explained."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from creditbank.config.checks import check_creditbank_options
+
+
+def ids(errors: list) -> list[str]:
+    return [e.id for e in errors]
+
+
+def test_default_options_pass() -> None:
+    assert check_creditbank_options(None) == []
+
+
+@pytest.mark.parametrize(
+    ("options", "error_id"),
+    [
+        ({"CREDIT_ROUNDING": {"places": 9, "mode": "outward"}}, "creditbank.E003"),
+        ({"CREDIT_ROUNDING": {"places": 2, "mode": "nearest"}}, "creditbank.E003"),
+        ({"API_KEY_PREFIX_LENGTH": 3}, "creditbank.E004"),
+        ({"TYPO_OPTION": 1}, "creditbank.E002"),
+    ],
+)
+def test_bad_option_is_reported_with_a_hint(options: dict, error_id: str) -> None:
+    with override_settings(CREDITBANK=options):
+        errors = check_creditbank_options(None)
+    assert error_id in ids(errors)
+    assert all(e.hint or e.id == "creditbank.E001" for e in errors)
