@@ -37,7 +37,8 @@ def test_framework_list_in_three_languages(
     response = page(client, "/frameworks/", language)
     html = response.content.decode()
     assert heading in html
-    assert "HKQF" in html and "NVQC" in html
+    assert "HKQF" in html
+    assert "NVQC" in html
     assert '<meta charset="utf-8">' in html
 
 
@@ -64,7 +65,8 @@ def test_compare_page_lists_levels_with_published_correspondences(
 
 def test_level_question_page_answers_with_path(client: Client, reference_data: Any) -> None:
     html = page(client, "/frameworks/levels/map/", level="HKQF:4", to="NZQF").content.decode()
-    assert "HKQF-4 → NZQF-5" in html and "NZQF-6" in html
+    assert "HKQF-4 → NZQF-5" in html
+    assert "NZQF-6" in html
     assert "official referencing report" in html
 
 
@@ -131,7 +133,8 @@ def test_institution_staff_create_and_revoke_their_keys_on_the_page(client: Clie
     login(client, people["institution"])
     created = client.post("/account/api-keys/", {"name": "student records"}, HTTP_ACCEPT_LANGUAGE="en")
     html = created.content.decode()
-    assert "cbk_" in html and "will not be shown again" in html
+    assert "cbk_" in html
+    assert "will not be shown again" in html
     prefix = people["institution"].institution.api_keys.get().prefix
     client.post("/account/api-keys/", {"revoke": prefix})
     assert people["institution"].institution.api_keys.get().revoked_at is not None
