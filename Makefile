@@ -40,7 +40,7 @@ lint: env
 	DJANGO_SETTINGS_MODULE=creditbank.config.settings.test $(BIN)/django-admin check --fail-level WARNING
 
 test-core: env
-	$(BIN)/pytest tests/unit -q -p no:django
+	$(BIN)/pytest tests/unit -q -p no:django -W ignore::pytest.PytestConfigWarning
 
 test-sqlite: env
 	$(BIN)/pytest

@@ -112,7 +112,8 @@ def shipped_frameworks(shipped_framework_docs: dict[str, dict[str, Any]]) -> dic
 
 @pytest.fixture(scope="session")
 def shipped_referencing_doc() -> dict[str, Any]:
-    return yaml.safe_load((DATA_DIR / "referencing.yaml").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = yaml.safe_load((DATA_DIR / "referencing.yaml").read_text(encoding="utf-8"))
+    return doc
 
 
 @pytest.fixture(scope="session")
@@ -143,7 +144,8 @@ def shipped_graph(
 
 @pytest.fixture(scope="session")
 def shipped_credit_systems_doc() -> dict[str, Any]:
-    return yaml.safe_load((DATA_DIR / "credit_systems.yaml").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = yaml.safe_load((DATA_DIR / "credit_systems.yaml").read_text(encoding="utf-8"))
+    return doc
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,10 @@ contains the exact one. Systems with no published hour value, or defined in anot
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -31,6 +32,7 @@ from creditbank.core.frameworks import Confidence
 from creditbank.core.texts import Text
 
 MAX_AMOUNT = Decimal(1_000_000)
+MAX_PLACES = 6  # more decimal places than any credit record needs; also bounds the arithmetic
 
 
 class HoursBasis(enum.StrEnum):
@@ -62,22 +64,27 @@ class RoundingPolicy:
             raise ValueError("rounding places must be between 0 and 6")
 
     def round_low(self, value: Fraction) -> Decimal:
-        mode = {RoundingMode.OUTWARD: ROUND_FLOOR, RoundingMode.DOWN: ROUND_FLOOR}.get(
-            self.mode, ROUND_HALF_EVEN
-        )
-        return _round(value, self.places, mode)
+        return _round(value, self.places, "half_even" if self.mode is RoundingMode.HALF_EVEN else "floor")
 
     def round_high(self, value: Fraction) -> Decimal:
-        mode = {RoundingMode.OUTWARD: ROUND_CEILING, RoundingMode.DOWN: ROUND_FLOOR}.get(
-            self.mode, ROUND_HALF_EVEN
-        )
-        return _round(value, self.places, mode)
+        modes = {
+            RoundingMode.OUTWARD: "ceiling",
+            RoundingMode.DOWN: "floor",
+            RoundingMode.HALF_EVEN: "half_even",
+        }
+        return _round(value, self.places, modes[self.mode])
 
 
 def _round(value: Fraction, places: int, mode: str) -> Decimal:
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    # The division above is done at 28 significant digits, far beyond any credit value's places.
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=mode)
+    """Round an exact fraction to ``places`` decimals with integer arithmetic: no precision limit."""
+    scaled = value * 10**places
+    if mode == "floor":
+        units = math.floor(scaled)
+    elif mode == "ceiling":
+        units = math.ceil(scaled)
+    else:
+        units = round(scaled)  # Fraction rounds half to even
+    return Decimal(units).scaleb(-places)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +159,9 @@ def parse_amount(raw: str | int | Decimal) -> Decimal:
         raise InvalidCreditAmount(amount=text, reason=gettext_noop("credits cannot be negative"))
     if amount > MAX_AMOUNT:
         raise InvalidCreditAmount(amount=text, reason=gettext_noop("it is larger than any qualification"))
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_PLACES:
+        raise InvalidCreditAmount(amount=text, reason=gettext_noop("it has more than six decimal places"))
     return amount
 
 
@@ -190,6 +200,10 @@ def convert(
     assert source.hours_per_credit is not None
     assert target.hours_per_credit is not None
     amount = Fraction(value.amount)
+    if source.code == target.code:  # the same credit, not a round trip through its hour range
+        hours = HoursRange(amount * source.hours_per_credit.low, amount * source.hours_per_credit.high)
+        low, high = policy.round_low(amount), policy.round_high(amount)
+        return Conversion(value, target.code, hours, (amount, amount), low, high, policy)
     hours = HoursRange(amount * source.hours_per_credit.low, amount * source.hours_per_credit.high)
     exact = (hours.low / target.hours_per_credit.high, hours.high / target.hours_per_credit.low)
     return Conversion(

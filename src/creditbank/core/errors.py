@@ -19,15 +19,22 @@ def _fill(template: str, params: Mapping[str, Any]) -> str:
         return template
 
 
+class Message(str):
+    """A message id chosen by the core: the only kind of parameter that is translated and filled."""
+
+    __slots__ = ()
+
+
 def gettext_noop(message: str) -> str:
     """Mark a string for extraction by makemessages without translating it here."""
-    return message
+    return Message(message)
 
 
 class DomainError(Exception):
     code: ClassVar[str] = "domain_error"
     status: ClassVar[int] = 400  # the HTTP status the API maps this error to
-    template: ClassVar[str] = gettext_noop("The request could not be carried out.")
+    # A class default that one raise may override with a more specific message.
+    template: str = gettext_noop("The request could not be carried out.")
 
     def __init__(self, template: str | None = None, /, **params: Any) -> None:
         if template is not None:
@@ -42,8 +49,9 @@ class DomainError(Exception):
 
     def render(self, gettext: Callable[[str], str]) -> str:
         """Translate the template and any message-valued parameters (e.g. a reason), then fill them."""
+        # Only core message ids are translated and filled; text a user typed is shown as it is.
         params = {
-            k: _fill(gettext(v), self.params) if isinstance(v, str) else v for k, v in self.params.items()
+            k: _fill(gettext(v), self.params) if isinstance(v, Message) else v for k, v in self.params.items()
         }
         return _fill(gettext(self.template), params)
 

@@ -122,7 +122,10 @@ class Framework:
 
 
 def parse_level_reference(reference: str) -> tuple[str, str]:
-    """Split 'HKQF:4' (or 'HKQF-4' when the framework code has no dash) into framework and level."""
+    """Split 'HKQF:4' into framework and level.
+
+    Only the colon form is accepted: a dash is ambiguous because codes contain dashes (CN-PLLQF-3).
+    """
     if ":" in reference:
         code, _, level = reference.partition(":")
         if code.strip() and level.strip():
@@ -144,9 +147,9 @@ def parse_framework(doc: Mapping[str, Any]) -> Framework:
     edition = str(doc.get("edition") or "").strip()
     if not edition:
         problems.append("edition: required, e.g. 2026-11")
-    name = Text.parse(doc.get("name"), "name", problems)
+    name = Text.parse(doc.get("name"), "name", problems, required=True)
     short_name = Text.parse(doc.get("short_name"), "short_name", problems) or name
-    jurisdiction = Text.parse(doc.get("jurisdiction"), "jurisdiction", problems)
+    jurisdiction = Text.parse(doc.get("jurisdiction"), "jurisdiction", problems, required=True)
     kind = str(doc.get("kind") or "")
     if kind not in KINDS:
         problems.append(f"kind: one of {', '.join(KINDS)}")
@@ -244,7 +247,7 @@ def _parse_levels(code: str, order: Order, raw: Any, problems: list[str]) -> tup
         if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
             problems.append(f"{where}: number must be a whole number or null")
             number = None
-        label = Text.parse(item.get("label"), f"{where}.label", problems)
+        label = Text.parse(item.get("label"), f"{where}.label", problems, required=True)
         summary = Text.parse(item.get("summary"), f"{where}.summary", problems)
         typical = tuple(
             t

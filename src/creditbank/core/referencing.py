@@ -149,11 +149,15 @@ class Path:
 
     @property
     def relation(self) -> Relation:
+        if not self.steps:  # a level is equivalent to itself
+            return Relation.EQUIVALENT
         weakest = min(s.relation for s in self.steps)
         return min(weakest, Relation.BROADLY_COMPARABLE) if self.indirect else weakest
 
     @property
     def confidence(self) -> Confidence:
+        if not self.steps:
+            return Confidence.HIGH
         weakest = min(s.correspondence.confidence for s in self.steps)
         return weakest.lowered() if self.indirect else weakest
 
@@ -294,7 +298,7 @@ class ReferencingGraph:
         matches = [
             Match(self._levels[lid], tuple(sorted(paths, key=Path.sort_key))) for lid, paths in found.items()
         ]
-        matches.sort(key=lambda m: (m.best.sort_key() if m.best.steps else (0, -3, -3, 0), m.level.rank))
+        matches.sort(key=lambda m: (m.best.sort_key(), m.level.rank))
         gaps = tuple(
             g
             for g in self._gaps.get(level.id, ())
@@ -338,6 +342,7 @@ def parse_correspondence(doc: Mapping[str, Any], default_kind: EdgeKind) -> Corr
     """Build a correspondence from the shipped YAML shape; raise InvalidInput naming the problem."""
     problems: list[str] = []
     try:
+        ident = str(doc["id"])
         kind = EdgeKind(str(doc.get("kind") or default_kind))
         relation = str(doc["relation"])
         if relation != NO_AGREED_EQUIVALENT:
@@ -366,7 +371,7 @@ def parse_correspondence(doc: Mapping[str, Any], default_kind: EdgeKind) -> Corr
             problem="; ".join(problems),
         )
     return Correspondence(
-        id=str(doc["id"]),
+        id=ident,
         kind=kind,
         source=source,
         target=target,

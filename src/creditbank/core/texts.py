@@ -30,9 +30,11 @@ class Text:
         return {"en": self.en, "zh_hans": self.zh_hans, "zh_hant": self.zh_hant}
 
     @classmethod
-    def parse(cls, raw: Any, where: str, problems: list[str]) -> Text | None:
+    def parse(cls, raw: Any, where: str, problems: list[str], *, required: bool = False) -> Text | None:
         """Read a mapping with all three languages; record what is wrong instead of raising."""
         if raw is None:
+            if required:
+                problems.append(f"{where}: required, with keys {', '.join(LANGUAGES)}")
             return None
         if isinstance(raw, str):
             problems.append(f"{where}: give a mapping with keys {', '.join(LANGUAGES)}, not a plain string")

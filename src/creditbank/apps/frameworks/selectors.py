@@ -56,7 +56,7 @@ _cache: dict[str, tuple[tuple[object, ...], Registry]] = {}
 def _fingerprint() -> tuple[object, ...]:
     parts: list[object] = []
     for model in (FrameworkVersion, CreditSystemRecord, CorrespondenceRecord, StudyRecord):
-        agg = model.objects.aggregate(n=Count("pk"), m=Max("pk"))  # type: ignore[attr-defined]
+        agg = model.objects.aggregate(n=Count("pk"), m=Max("pk"))
         parts += [agg["n"], agg["m"]]
     parts.append(FrameworkVersion.objects.filter(is_current=True).aggregate(m=Max("pk"))["m"])
     parts.append(CreditSystemRecord.objects.aggregate(m=Max("updated_at"))["m"])

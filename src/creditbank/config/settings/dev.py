@@ -7,5 +7,5 @@ DEBUG = True
 SECRET_KEY = SECRET_KEY or ensure_secret_key(VAR_DIR)
 
 # Static files come straight from the apps (no collectstatic outside production).
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True

@@ -19,5 +19,5 @@ STORAGES = {
 }
 
 # Static files come straight from the apps (no collectstatic outside production).
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
