@@ -32,8 +32,8 @@ demo: env
 	$(BIN)/creditbank demo --port $(DEMO_PORT)
 
 lint: env
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench/*.py)
+	$(BIN)/ruff format --check src tests $(wildcard bench/*.py)
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=creditbank.config.settings.test $(BIN)/django-admin makemigrations --check --dry-run

@@ -144,3 +144,32 @@ def test_reading_a_missing_edition_names_it(reference_data: Any) -> None:
 def test_malformed_yaml_says_where(db: Any) -> None:
     with pytest.raises(InvalidFrameworkDocument, match="line 2"):
         read_framework_document("code: X\n  bad: [unclosed\n")
+
+
+def test_operator_adds_a_version_in_the_admin_and_a_bad_one_is_shown_on_the_form(
+    client: Any, reference_data: Any, people: Any
+) -> None:
+    from django.contrib.auth.models import Permission
+    from tests.helpers import login
+
+    operator = people["operator"]
+    operator.is_staff = True
+    operator.save()
+    operator.user_permissions.set(Permission.objects.filter(content_type__app_label="frameworks"))
+    login(client, operator)
+    text = (SHIPPED_DIR / "KQF.yaml").read_text(encoding="utf-8")
+    before = stored_state()
+    changed = text.replace("sources:", "sources: []\nx:", 1)
+    clash = client.post(
+        "/admin/frameworks/frameworkversion/add/", {"source": changed}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert clash.status_code == 200  # the form again, with the error
+    assert "already has edition" in clash.content.decode()
+    assert stored_state() == before
+    added = client.post(
+        "/admin/frameworks/frameworkversion/add/",
+        {"source": text.replace('edition: "2026-11"', 'edition: "2032-01"'), "note": "annual review"},
+    )
+    assert added.status_code == 302
+    current = FrameworkVersion.objects.get(code="KQF", is_current=True)
+    assert (current.edition, current.note, current.created_by) == ("2032-01", "annual review", operator)

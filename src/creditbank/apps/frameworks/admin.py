@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext
@@ -17,7 +17,7 @@ from creditbank.apps.frameworks.models import (
     FrameworkVersion,
     StudyRecord,
 )
-from creditbank.apps.frameworks.services import framework_publish, read_framework_document
+from creditbank.apps.frameworks.services import framework_check, framework_publish, read_framework_document
 from creditbank.core.errors import DomainError
 
 
@@ -31,10 +31,13 @@ class FrameworkVersionForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ("note",)
 
     def clean_source(self) -> dict[str, Any]:
+        """Validate fully here, so a bad document is shown on the form and nothing is stored."""
         try:
-            return read_framework_document(self.cleaned_data["source"])
+            document = read_framework_document(self.cleaned_data["source"])
+            framework_check(document)
         except DomainError as exc:
             raise ValidationError(exc.render(gettext)) from None
+        return document
 
 
 @admin.register(FrameworkVersion)
@@ -66,17 +69,12 @@ class FrameworkVersionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         if change:
             obj.save(update_fields=["note"])
             return
-        try:
-            result = framework_publish(
-                actor=request.user,  # type: ignore[arg-type]
-                document=form.cleaned_data["source"],
-                note=form.cleaned_data.get("note", ""),
-            )
-        except DomainError as exc:
-            self.message_user(request, exc.render(gettext), level=messages.ERROR)
-            return
-        stored = FrameworkVersion.objects.get(code=result.framework.code, edition=result.framework.edition)
-        obj.pk = stored.pk
+        result = framework_publish(
+            actor=request.user,  # type: ignore[arg-type]
+            document=form.cleaned_data["source"],
+            note=form.cleaned_data.get("note", ""),
+        )
+        obj.pk = FrameworkVersion.objects.get(code=result.framework.code, edition=result.framework.edition).pk
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # versions are history: they are superseded, never deleted

@@ -53,15 +53,11 @@ def read_framework_document(text: str) -> dict[str, Any]:
     return doc
 
 
-def framework_publish(
-    *, actor: User | None, document: Mapping[str, Any], origin: str = Origin.OPERATOR, note: str = ""
-) -> PublishResult:
-    """Publish a framework or a new version of one; the previous version stays readable.
+def framework_check(document: Mapping[str, Any]) -> tuple[Framework, dict[str, Any], str]:
+    """Everything publishing would refuse, checked without writing.
 
-    ``actor=None`` is only for loading the reference data shipped with creditbank.
+    Returns the parsed framework, the normalised document and its content hash.
     """
-    if actor is not None or origin != Origin.SHIPPED:
-        require(actor, Action.PUBLISH_FRAMEWORK)
     framework = parse_framework(document)
     doc = dict(document)
     doc["code"] = framework.code
@@ -71,6 +67,22 @@ def framework_publish(
     ):
         raise InvalidFrameworkDocument(problems=f"credit_system: no credit system {framework.credit_system}")
     digest = content_hash(doc)
+    stored = FrameworkVersion.objects.filter(code=framework.code, edition=framework.edition).first()
+    if stored is not None and stored.content_hash != digest:
+        raise VersionExists(code=framework.code, edition=framework.edition)
+    return framework, doc, digest
+
+
+def framework_publish(
+    *, actor: User | None, document: Mapping[str, Any], origin: str = Origin.OPERATOR, note: str = ""
+) -> PublishResult:
+    """Publish a framework or a new version of one; the previous version stays readable.
+
+    ``actor=None`` is only for loading the reference data shipped with creditbank.
+    """
+    if actor is not None or origin != Origin.SHIPPED:
+        require(actor, Action.PUBLISH_FRAMEWORK)
+    framework, doc, digest = framework_check(document)
     with transaction.atomic():
         existing = (
             FrameworkVersion.objects.select_for_update()
