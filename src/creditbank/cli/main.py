@@ -262,8 +262,6 @@ def levels_map(
         out.print(line, highlight=False)
     for note in mapping_out(mapping)["notes"]:
         out.print(f"  note: {note['message']}", highlight=False)
-    if not mapping.matches:
-        raise typer.Exit(0)
 
 
 @credits_app.command("convert", context_settings={"ignore_unknown_options": True})
