@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from creditbank.apps.accounts.models import Institution, InstitutionKind, Region, Role, User
+from creditbank.apps.accounts.learners import identity_index, learner_open
+from creditbank.apps.accounts.models import Institution, InstitutionKind, Learner, Region, Role, User
+from creditbank.core.identity import parse_identity
+
+# A synthetic but valid mainland resident ID (Guangzhou, born 1998-03-15): for the demo only.
+DEMO_LEARNER_ID = "44010619980315123"
 
 INSTITUTIONS = [
     (
@@ -102,4 +107,24 @@ def demo_bank_load() -> list[Login]:
                     Permission.objects.filter(content_type__app_label__in=["frameworks", "accounts"])
                 )
             logins.append(Login(str(role), username, password, name))
+        _demo_learner_account(User.objects.get(username="learner"))
     return logins
+
+
+def _demo_learner_account(user: User) -> None:
+    """Open the demo learner's account through the service, as an operator at the counter would."""
+    from stdnum.cn import ric
+
+    number = DEMO_LEARNER_ID + ric.calc_check_digit(DEMO_LEARNER_ID + "0")  # wants a placeholder check digit
+    learner = Learner.objects.filter(id_index=identity_index(parse_identity("cn_ric", number))).first()
+    if learner is None:
+        learner = learner_open(
+            actor=User.objects.get(username="operator"),
+            full_name="陈晓明",
+            id_scheme="cn_ric",
+            id_number=number,
+            region=Region.GUANGDONG,
+        )
+    if learner.user_id != user.pk:
+        learner.user = user
+        learner.save(update_fields=["user"])

@@ -81,3 +81,55 @@ def test_sign_in_switch_language_and_ask_a_level_question(
 
     assert [e for e in console_errors if "Content Security Policy" in e] == []
     context.close()
+
+
+def test_a_person_opens_their_own_account_and_sees_it(
+    browser: Any, live_server: Any, people: Any, artifacts: Path
+) -> None:
+    from stdnum.cn import ric
+
+    body = "11010519900307002"
+    number = body + ric.calc_check_digit(body + "0")
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.click("text=Open an account")
+    assert serious_violations(page) == []
+    page.fill("#full_name", "Li Na")
+    page.select_option("#id_scheme", "cn_ric")
+    page.fill("#id_number", number[:-1] + ("0" if number[-1] != "0" else "1"))  # a mistyped check digit
+    page.select_option("#region", "GD")
+    page.fill("#username", "lina")
+    page.fill("#password", PASSWORD)
+    page.fill("#password2", PASSWORD)
+    page.click("main button[type=submit]")
+    assert "check digit does not match" in page.inner_text("[role=alert]")
+    assert page.input_value("#full_name") == "Li Na"  # what was typed is kept
+    page.fill("#id_number", number)
+    page.fill("#password", PASSWORD)
+    page.fill("#password2", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/account/me/")
+    text = page.inner_text("main")
+    assert "Li Na" in text
+    assert number not in text
+    page.screenshot(path=str(artifacts / "my-account-en.png"), full_page=True)
+    assert serious_violations(page) == []
+
+    staff_context = browser.new_context(locale="en-GB")
+    staff = staff_context.new_page()
+    staff.goto(f"{live_server.url}/login/")
+    staff.fill("#id_username", "institution")
+    staff.fill("#id_password", PASSWORD)
+    staff.click("main button[type=submit]")
+    staff.goto(f"{live_server.url}/account/learners/")
+    staff.select_option("#find-id_scheme", "cn_ric")
+    staff.fill("#find-id_number", number)
+    staff.click("form:has(input[name=action][value=find]) button[type=submit]")
+    staff.wait_for_selector("[role=status]")
+    assert "Found account" in staff.inner_text("main")
+    assert number not in staff.url
+    assert serious_violations(staff) == []
+    staff.screenshot(path=str(artifacts / "learners-staff-en.png"), full_page=True)
+    staff_context.close()
+    context.close()

@@ -51,7 +51,7 @@ def wait_until_serving(url: str, deadline: float) -> None:
     raise AssertionError(f"demo server did not answer at {url}")
 
 
-def sign_in(base: str, username: str, password: str) -> str:
+def sign_in(base: str, username: str, password: str) -> tuple[str, urllib.request.OpenerDirector]:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("Accept-Language", "en")]
@@ -63,7 +63,7 @@ def sign_in(base: str, username: str, password: str) -> str:
     )
     with opener.open(request) as response:
         assert response.url == f"{base}/", f"{username} was not signed in (ended at {response.url})"
-        return str(response.read().decode())
+        return str(response.read().decode()), opener
 
 
 def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> None:
@@ -89,8 +89,11 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(f"{base}/frameworks/", deadline)
         for role, (username, password) in logins.items():
-            home = sign_in(base, username, password)
+            home, opener = sign_in(base, username, password)
             assert "Welcome" in home, role
+            if role == "learner":  # the demo learner has a lifelong learning account to look at
+                account = opener.open(f"{base}/account/me/").read().decode()
+                assert "Learner number" in account
         with urllib.request.urlopen(f"{base}/api/v1/levels/map?level=HKQF:4&to=NZQF") as response:
             assert b"NZQF-5" in response.read()
     finally:

@@ -21,10 +21,12 @@ frameworks_app = typer.Typer(help="Qualifications frameworks.", no_args_is_help=
 levels_app = typer.Typer(help="Level referencing between frameworks.", no_args_is_help=True)
 credits_app = typer.Typer(help="Credit arithmetic.", no_args_is_help=True)
 apikey_app = typer.Typer(help="Institution API keys.", no_args_is_help=True)
+learners_app = typer.Typer(help="Lifelong learning accounts.", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 app.add_typer(levels_app, name="levels")
 app.add_typer(credits_app, name="credits")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(learners_app, name="learners")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -315,6 +317,49 @@ def apikey_revoke(prefix: str, operator: OperatorOption) -> None:
 
     key = api_key_revoke(actor=_operator(operator), prefix=prefix)
     out.print(f"Key {key.prefix} of {key.institution.code} revoked.")
+
+
+@learners_app.command("open")
+@command
+def learners_open(
+    name: Annotated[str, typer.Option("--name", help="Full name as on the identity document")],
+    id_scheme: Annotated[
+        str, typer.Option("--id-scheme", help="cn_ric, hk_id, mo_id, travel_permit or passport")
+    ],
+    id_number: Annotated[str, typer.Option("--id-number")],
+    region: Annotated[str, typer.Option("--region", help="GD, HK, MO, CN or XX")],
+    operator: OperatorOption,
+    country: Annotated[str, typer.Option("--country", help="Issuing state of a passport, e.g. GBR")] = "",
+) -> None:
+    """Open a lifelong learning account; refused if the person already has one."""
+    from creditbank.apps.accounts.learners import learner_open
+
+    learner = learner_open(
+        actor=_operator(operator),
+        full_name=name,
+        id_scheme=id_scheme,
+        id_number=id_number,
+        id_country=country,
+        region=region,
+    )
+    out.print(f"Opened account {learner.public_id} for {learner.full_name}", highlight=False)
+
+
+@learners_app.command("find")
+@command
+def learners_find(
+    id_scheme: Annotated[str, typer.Option("--id-scheme")],
+    id_number: Annotated[str, typer.Option("--id-number")],
+    operator: OperatorOption,
+    country: Annotated[str, typer.Option("--country")] = "",
+) -> None:
+    """Find a learner's account by identity document (exit 1 if there is none)."""
+    from creditbank.apps.accounts.learners import learner_find
+
+    learner = learner_find(
+        actor=_operator(operator), id_scheme=id_scheme, id_number=id_number, id_country=country
+    )
+    out.print(f"{learner.public_id} {learner.full_name} ({learner.region})", highlight=False)
 
 
 def main() -> None:

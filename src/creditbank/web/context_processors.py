@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from creditbank.apps.accounts.permissions import Action, allowed
+from creditbank.apps.accounts.permissions import Action, allowed, role_of
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Level question"), reverse("frameworks:level_map"), "level_map"),
         NavItem(_("Credit question"), reverse("frameworks:credit_convert"), "credit_convert"),
     ]
+    if role_of(user) == "learner":
+        items.insert(0, NavItem(_("My account"), reverse("accounts:my_account"), "my_account"))
+    if allowed(user, Action.FIND_LEARNER):
+        items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "learners"))
     if allowed(user, Action.PUBLISH_FRAMEWORK):
         items.append(NavItem(_("Publish framework"), reverse("frameworks:publish"), "publish"))
     if allowed(user, Action.MANAGE_API_KEYS):

@@ -11,9 +11,17 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, PersonSession, actor_of
 from creditbank.api.errors import ErrorOut
-from creditbank.apps.accounts.models import ApiKey, Institution
+from creditbank.apps.accounts.learners import (
+    learner_export,
+    learner_find,
+    learner_identity,
+    learner_of,
+    learner_open,
+)
+from creditbank.apps.accounts.models import ApiKey, Institution, Learner
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.services import api_key_create, api_key_revoke
+from creditbank.core.errors import PermissionDenied
 
 router = Router(tags=["accounts"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -105,3 +113,76 @@ def create_key(request: HttpRequest, code: str, payload: ApiKeyIn) -> Status[dic
 )
 def revoke_key(request: HttpRequest, prefix: str) -> dict[str, Any]:
     return key_out(api_key_revoke(actor=request.user, prefix=prefix))  # type: ignore[arg-type]
+
+
+class LearnerOpenIn(Schema):
+    full_name: str
+    id_scheme: str
+    id_number: str
+    id_country: str = ""
+    region: str
+
+
+class IdentityIn(Schema):
+    id_scheme: str
+    id_number: str
+    id_country: str = ""
+
+
+class LearnerOut(Schema):
+    learner_number: str
+    full_name: str
+    region: str
+    identity_document: str
+    opened_at: str
+
+
+def learner_out(learner: Learner) -> dict[str, Any]:
+    identity = learner_identity(learner)
+    return {
+        "learner_number": learner.public_id,
+        "full_name": learner.full_name,
+        "region": learner.region,
+        "identity_document": f"{identity.scheme.value} {identity.masked}",
+        "opened_at": learner.created_at.isoformat(),
+    }
+
+
+@router.post(
+    "/learners",
+    response={201: LearnerOut, 409: ErrorOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Open a lifelong learning account for a learner (institutions, operators)",
+)
+def open_learner(request: HttpRequest, payload: LearnerOpenIn) -> Status[dict[str, Any]]:
+    """One person, one account: a second account for the same identity document is refused (409,
+    `duplicate_learner`, with the existing learner number in `details.learner`)."""
+    if actor_of(request) is None:
+        raise PermissionDenied(action="open learner accounts")
+    learner = learner_open(actor=actor_of(request), **payload.dict())
+    return Status(201, learner_out(learner))
+
+
+@router.post(
+    "/learners/lookup",
+    response={200: LearnerOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Find a learner by identity document (institutions, operators)",
+)
+def lookup_learner(request: HttpRequest, payload: IdentityIn) -> dict[str, Any]:
+    return learner_out(learner_find(actor=actor_of(request), **payload.dict()))
+
+
+@router.get("/learners/me", response={200: LearnerOut, **ERRORS}, auth=PersonSession(), summary="My account")
+def my_learner(request: HttpRequest) -> dict[str, Any]:
+    return learner_out(learner_of(request.user))
+
+
+@router.get(
+    "/learners/me/export",
+    response={200: dict[str, Any], **ERRORS},
+    auth=PersonSession(),
+    summary="Everything the bank holds about me",
+)
+def my_export(request: HttpRequest) -> dict[str, Any]:
+    return learner_export(actor=request.user, learner=learner_of(request.user))

@@ -104,3 +104,40 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.institution.code})"
+
+
+class Learner(models.Model):
+    """A lifelong learning account (终身学习账号): one per person, across all institutions.
+
+    The identity document number is stored encrypted; ``id_index`` (a keyed HMAC of the
+    normalised identity) finds the person and keeps a second account from being opened.
+    """
+
+    public_id = models.CharField(_("learner number"), max_length=16, unique=True)
+    user = models.OneToOneField(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learner",
+        verbose_name=_("sign-in"),
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    id_scheme = models.CharField(_("identity document"), max_length=16)
+    id_country = models.CharField(_("issuing state"), max_length=3, blank=True)
+    id_number_encrypted = models.TextField()
+    id_index = models.CharField(max_length=64, unique=True)
+    region = models.CharField(_("region"), max_length=2, choices=Region.choices)
+    opened_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    opened_at_institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["public_id"]
+        verbose_name = _("learner account")
+        verbose_name_plural = _("learner accounts")
+
+    def __str__(self) -> str:
+        return f"{self.public_id} {self.full_name}"

@@ -28,6 +28,9 @@ class Action(enum.StrEnum):
     PUBLISH_FRAMEWORK = "publish_framework"
     MANAGE_API_KEYS = "manage_api_keys"
     VIEW_INSTITUTIONS = "view_institutions"
+    OPEN_LEARNER_ACCOUNT = "open_learner_account"
+    FIND_LEARNER = "find_learner"
+    VIEW_LEARNER_RECORD = "view_learner_record"
 
 
 # action -> role (None = anonymous) -> scope
@@ -43,6 +46,11 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.PUBLISH_FRAMEWORK: {"operator": Scope.ANY},
     Action.MANAGE_API_KEYS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     Action.VIEW_INSTITUTIONS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # Anyone may open their own account; staff open one for a learner who is present.
+    Action.OPEN_LEARNER_ACCOUNT: {None: Scope.ANY, "operator": Scope.ANY, "institution": Scope.ANY},
+    # Finding a person needs their full identity number; it tells whether an account exists.
+    Action.FIND_LEARNER: {"operator": Scope.ANY, "institution": Scope.ANY},
+    Action.VIEW_LEARNER_RECORD: {"operator": Scope.ANY, "learner": Scope.OWN_RECORD},
 }
 
 ACTION_NAMES = {
@@ -50,6 +58,9 @@ ACTION_NAMES = {
     Action.PUBLISH_FRAMEWORK: gettext_noop("publish frameworks"),
     Action.MANAGE_API_KEYS: gettext_noop("manage API keys of this institution"),
     Action.VIEW_INSTITUTIONS: gettext_noop("view this institution"),
+    Action.OPEN_LEARNER_ACCOUNT: gettext_noop("open learner accounts"),
+    Action.FIND_LEARNER: gettext_noop("look up learners"),
+    Action.VIEW_LEARNER_RECORD: gettext_noop("see this learner's record"),
 }
 
 
@@ -59,16 +70,31 @@ def role_of(user: User | Any | None) -> str | None:
     return str(user.role)
 
 
-def allowed(user: User | Any | None, action: Action, *, institution_id: int | None = None) -> bool:
+def allowed(
+    user: User | Any | None,
+    action: Action,
+    *,
+    institution_id: int | None = None,
+    learner_user_id: int | None = None,
+) -> bool:
+    """May ``user`` do ``action``, on an object of ``institution_id`` or owned by ``learner_user_id``?"""
     scope = MATRIX[action].get(role_of(user))
     if scope is None:
         return False
     if scope is Scope.OWN_INSTITUTION:
         return institution_id is None or institution_id == getattr(user, "institution_id", None)
+    if scope is Scope.OWN_RECORD:
+        return learner_user_id is not None and learner_user_id == getattr(user, "pk", None)
     return True
 
 
-def require(user: User | Any | None, action: Action, *, institution_id: int | None = None) -> None:
-    """Raise PermissionDenied unless the user may do the action (in the given institution)."""
-    if not allowed(user, action, institution_id=institution_id):
+def require(
+    user: User | Any | None,
+    action: Action,
+    *,
+    institution_id: int | None = None,
+    learner_user_id: int | None = None,
+) -> None:
+    """Raise PermissionDenied unless the user may do the action (in the given scope)."""
+    if not allowed(user, action, institution_id=institution_id, learner_user_id=learner_user_id):
         raise PermissionDenied(action=ACTION_NAMES[action])

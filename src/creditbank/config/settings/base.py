@@ -11,6 +11,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2]  # src/creditbank
 VAR_DIR = Path(os.environ.get("CREDITBANK_VAR_DIR", Path.cwd() / "var"))
 
 SECRET_KEY = os.environ.get("CREDITBANK_SECRET_KEY", "")
+# Encrypts personal identifiers at rest and keys their blind indexes: 32 random bytes, base64url.
+CREDITBANK_DATA_KEY = os.environ.get("CREDITBANK_DATA_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("CREDITBANK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 

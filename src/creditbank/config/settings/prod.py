@@ -8,6 +8,8 @@ from creditbank.config.settings.base import *
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set CREDITBANK_SECRET_KEY to a long random value in production.")
+if not CREDITBANK_DATA_KEY:
+    raise ImproperlyConfigured("Set CREDITBANK_DATA_KEY to 32 random bytes, base64url-encoded.")
 if "CREDITBANK_DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("Set CREDITBANK_DATABASE_URL, e.g. postgres://user@host:5432/creditbank.")
 

@@ -6,6 +6,7 @@ from creditbank.config.database import database_from_url
 from creditbank.config.settings.base import *
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+CREDITBANK_DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmc"  # 32 bytes, test only
 DEBUG = False
 DATABASES = {
     "default": database_from_url(os.environ.get("CREDITBANK_TEST_DATABASE_URL", "sqlite:///:memory:"))
