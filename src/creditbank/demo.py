@@ -108,7 +108,35 @@ def demo_bank_load() -> list[Login]:
                 )
             logins.append(Login(str(role), username, password, name))
         _demo_learner_account(User.objects.get(username="learner"))
+        _demo_register(User.objects.get(username="operator"))
     return logins
+
+
+def _demo_register(operator: User) -> None:
+    """Register the demo programmes and record their accreditation (once)."""
+    from datetime import date
+    from pathlib import Path
+
+    import yaml
+
+    from creditbank.apps.register.models import RegisterEntry
+    from creditbank.apps.register.services import entries_import, entry_record_accreditation
+
+    data = yaml.safe_load(
+        (Path(__file__).parent / "data" / "demo" / "register.yaml").read_text(encoding="utf-8")
+    )
+    for owner, docs in data.items():
+        fresh = [d for d in docs if not RegisterEntry.objects.filter(code=d["code"]).exists()]
+        if not fresh:
+            continue
+        for entry in entries_import(actor=operator, docs=fresh, owner_code=owner):
+            entry_record_accreditation(
+                actor=operator,
+                code=entry.code,
+                accredited_on=date(2024, 6, 30),
+                next_review_on=date(2029, 6, 30),
+                note="Accredited before the register moved to creditbank (demo data).",
+            )
 
 
 def _demo_learner_account(user: User) -> None:

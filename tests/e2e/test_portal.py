@@ -133,3 +133,50 @@ def test_a_person_opens_their_own_account_and_sees_it(
     staff.screenshot(path=str(artifacts / "learners-staff-en.png"), full_page=True)
     staff_context.close()
     context.close()
+
+
+def test_an_institution_registers_a_unit_and_the_public_finds_it_once_accredited(
+    browser: Any, live_server: Any, reference_data: Any, people: Any, artifacts: Path
+) -> None:
+    from datetime import date
+
+    from creditbank.apps.register.services import entry_record_accreditation
+
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "institution")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/register/manage/")
+    assert serious_violations(page) == []
+    page.fill("#code", "SZP-SE-101")
+    page.select_option("#kind-new", "course")
+    page.fill("#title_en", "Programming Fundamentals")
+    page.fill("#title_zh", "程序设计基础")
+    page.select_option("#framework-new", "GDLEQF")
+    page.fill("#level", "4")
+    page.fill("#credits", "4")
+    page.select_option("#credit_system", "GD-CREDIT")
+    page.select_option("#sector-new", "ict")
+    page.fill("#outcomes_en", "Write and test structured programs.")
+    page.fill("#outcomes_zh", "编写并测试结构化程序。")
+    page.fill("#valid_from", "2024-09-01")
+    page.click("text=Register as draft")
+    page.wait_for_selector("text=Registered SZP-SE-101 as a draft.")
+    assert "Draft" in page.inner_text("table")
+
+    entry_record_accreditation(
+        actor=people["operator"],
+        code="SZP-SE-101",
+        accredited_on=date(2024, 6, 1),
+        next_review_on=None,
+        note="QA panel",
+    )
+    public = browser.new_context(locale="zh-CN").new_page()
+    public.goto(f"{live_server.url}/register/?q=程序设计")
+    assert "SZP-SE-101" in public.inner_text("table")
+    assert serious_violations(public) == []
+    public.screenshot(path=str(artifacts / "register-search-zh-hans.png"), full_page=True)
+    public.context.close()
+    context.close()

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from creditbank.api import errors
 from creditbank.apps.accounts.api import router as accounts_router
 from creditbank.apps.frameworks.api import router as frameworks_router
+from creditbank.apps.register.api import router as register_router
 
 api = NinjaAPI(
     title="creditbank API",
@@ -24,3 +25,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", frameworks_router)
 api.add_router("/", accounts_router)
+api.add_router("/", register_router)

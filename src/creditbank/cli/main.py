@@ -22,11 +22,13 @@ levels_app = typer.Typer(help="Level referencing between frameworks.", no_args_i
 credits_app = typer.Typer(help="Credit arithmetic.", no_args_is_help=True)
 apikey_app = typer.Typer(help="Institution API keys.", no_args_is_help=True)
 learners_app = typer.Typer(help="Lifelong learning accounts.", no_args_is_help=True)
+register_app = typer.Typer(help="The qualifications register.", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 app.add_typer(levels_app, name="levels")
 app.add_typer(credits_app, name="credits")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(learners_app, name="learners")
+app.add_typer(register_app, name="register")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -360,6 +362,51 @@ def learners_find(
         actor=_operator(operator), id_scheme=id_scheme, id_number=id_number, id_country=country
     )
     out.print(f"{learner.public_id} {learner.full_name} ({learner.region})", highlight=False)
+
+
+@register_app.command("import")
+@command
+def register_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    institution: Annotated[str, typer.Option("--institution", help="Code of the owning institution")],
+    operator: OperatorOption,
+) -> None:
+    """Register qualifications and units from a YAML or JSON list, as drafts; all or nothing."""
+    import yaml
+
+    from creditbank.apps.register.services import entries_import
+    from creditbank.core.errors import InvalidInput
+
+    docs = yaml.safe_load(file.read_text(encoding="utf-8-sig"))
+    if not isinstance(docs, list):
+        raise InvalidInput("The file must hold a list of register entries.")
+    created = entries_import(actor=_operator(operator), docs=docs, owner_code=institution)
+    out.print(f"Registered {len(created)} entries for {institution} as drafts.")
+
+
+@register_app.command("record-accreditation")
+@command
+def register_record_accreditation(
+    code: str,
+    on: Annotated[str, typer.Option("--on", help="Date of the decision, YYYY-MM-DD")],
+    note: Annotated[str, typer.Option("--note", help="Who decided it, and where")],
+    operator: OperatorOption,
+    next_review: Annotated[str | None, typer.Option("--next-review", help="YYYY-MM-DD")] = None,
+) -> None:
+    """Record an accreditation decided before the bank used creditbank."""
+    from datetime import date
+
+    from creditbank.apps.register.services import entry_record_accreditation
+    from creditbank.core.errors import InvalidInput
+
+    try:
+        decided, review = date.fromisoformat(on), date.fromisoformat(next_review) if next_review else None
+    except ValueError:
+        raise InvalidInput("Dates are written YYYY-MM-DD.") from None
+    entry = entry_record_accreditation(
+        actor=_operator(operator), code=code, accredited_on=decided, next_review_on=review, note=note
+    )
+    out.print(f"{entry.code} is accredited from {entry.accredited_on}.")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("frameworks/", include("creditbank.apps.frameworks.urls")),
     path("account/", include("creditbank.apps.accounts.urls")),
+    path("register/", include("creditbank.apps.register.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -26,11 +26,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Compare"), reverse("frameworks:compare"), "compare"),
         NavItem(_("Level question"), reverse("frameworks:level_map"), "level_map"),
         NavItem(_("Credit question"), reverse("frameworks:credit_convert"), "credit_convert"),
+        NavItem(_("Register"), reverse("register:search"), "search"),
     ]
     if role_of(user) == "learner":
         items.insert(0, NavItem(_("My account"), reverse("accounts:my_account"), "my_account"))
     if allowed(user, Action.FIND_LEARNER):
         items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "learners"))
+    if allowed(user, Action.MANAGE_REGISTER):
+        items.append(NavItem(_("Our register entries"), reverse("register:manage"), "manage"))
     if allowed(user, Action.PUBLISH_FRAMEWORK):
         items.append(NavItem(_("Publish framework"), reverse("frameworks:publish"), "publish"))
     if allowed(user, Action.MANAGE_API_KEYS):

@@ -31,6 +31,8 @@ class Action(enum.StrEnum):
     OPEN_LEARNER_ACCOUNT = "open_learner_account"
     FIND_LEARNER = "find_learner"
     VIEW_LEARNER_RECORD = "view_learner_record"
+    MANAGE_REGISTER = "manage_register"
+    RECORD_ACCREDITATION = "record_accreditation"
 
 
 # action -> role (None = anonymous) -> scope
@@ -51,6 +53,10 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     # Finding a person needs their full identity number; it tells whether an account exists.
     Action.FIND_LEARNER: {"operator": Scope.ANY, "institution": Scope.ANY},
     Action.VIEW_LEARNER_RECORD: {"operator": Scope.ANY, "learner": Scope.OWN_RECORD},
+    # Institutions register their own qualifications and units (as drafts); operators any.
+    Action.MANAGE_REGISTER: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # Recording an accreditation decided before the bank used creditbank (migration of a register).
+    Action.RECORD_ACCREDITATION: {"operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -61,6 +67,8 @@ ACTION_NAMES = {
     Action.OPEN_LEARNER_ACCOUNT: gettext_noop("open learner accounts"),
     Action.FIND_LEARNER: gettext_noop("look up learners"),
     Action.VIEW_LEARNER_RECORD: gettext_noop("see this learner's record"),
+    Action.MANAGE_REGISTER: gettext_noop("manage this institution's register entries"),
+    Action.RECORD_ACCREDITATION: gettext_noop("record accreditation decisions"),
 }
 
 

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "creditbank.web",
     "creditbank.apps.accounts",
     "creditbank.apps.frameworks",
+    "creditbank.apps.register",
 ]
 
 MIDDLEWARE = [

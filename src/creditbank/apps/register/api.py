@@ -1,0 +1,165 @@
+"""API for the register: public search, entries, and registration by institutions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+
+from creditbank.api.auth import AUTHENTICATED, actor_of
+from creditbank.api.errors import ErrorOut
+from creditbank.apps.register import selectors
+from creditbank.apps.register.models import RegisterEntry
+from creditbank.apps.register.services import entries_import, entry_create, entry_get, entry_withdraw
+from creditbank.core.errors import NotFound
+
+router = Router(tags=["register"])
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class EntryIn(Schema):
+    code: str
+    kind: str
+    title_en: str
+    title_zh: str
+    framework: str
+    level: str
+    credits: str
+    credit_system: str
+    sector: str
+    outcomes_en: str
+    outcomes_zh: str
+    valid_from: str
+    valid_to: str | None = None
+    requirements: dict[str, Any] | None = None
+    owner: str | None = None
+
+
+class EntryOut(Schema):
+    code: str
+    version: int
+    entry_type: str
+    kind: str
+    owner: str
+    title_en: str
+    title_zh: str
+    framework: str
+    level: str
+    level_rank: int
+    credits: str
+    credit_system: str
+    sector: str
+    outcomes_en: str
+    outcomes_zh: str
+    requirements: dict[str, Any] | None
+    valid_from: str
+    valid_to: str | None
+    status: str
+    accredited_on: str | None
+    next_review_on: str | None
+
+
+class ImportIn(Schema):
+    owner: str
+    entries: list[dict[str, Any]]
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class SearchQuery(Schema):
+    q: str = ""
+    framework: str = ""
+    min_level: str = ""
+    kind: str = ""
+    sector: str = ""
+    owner: str = ""
+    type: str = ""
+    page: int = 1
+
+
+def entry_out(e: RegisterEntry) -> dict[str, Any]:
+    return {
+        "code": e.code,
+        "version": e.version,
+        "entry_type": e.entry_type,
+        "kind": e.kind,
+        "owner": e.owner.code,
+        "title_en": e.title_en,
+        "title_zh": e.title_zh,
+        "framework": e.framework,
+        "level": e.level_id,
+        "level_rank": e.level_rank,
+        "credits": str(e.credits),
+        "credit_system": e.credit_system,
+        "sector": e.sector,
+        "outcomes_en": e.outcomes_en,
+        "outcomes_zh": e.outcomes_zh,
+        "requirements": e.requirements,
+        "valid_from": e.valid_from.isoformat(),
+        "valid_to": e.valid_to.isoformat() if e.valid_to else None,
+        "status": e.status,
+        "accredited_on": e.accredited_on.isoformat() if e.accredited_on else None,
+        "next_review_on": e.next_review_on.isoformat() if e.next_review_on else None,
+    }
+
+
+def search_of(q: SearchQuery) -> selectors.Search:
+    from creditbank.apps.frameworks.selectors import registry
+
+    min_rank = None
+    if q.framework and q.min_level:
+        min_rank = registry().framework(q.framework).level(q.min_level).rank
+    return selectors.Search(q.q, q.framework, min_rank, q.kind, q.sector, q.owner, q.type)
+
+
+@router.get("/register", response={200: list[EntryOut], **ERRORS}, summary="Search the public register")
+def search_register(request: HttpRequest, q: Query[SearchQuery]) -> list[dict[str, Any]]:
+    """Accredited entries valid today; 50 a page (`page`, from 1)."""
+    entries = selectors.public_register(search_of(q), today=timezone.localdate())
+    start = (max(q.page, 1) - 1) * selectors.PAGE_SIZE
+    return [entry_out(e) for e in entries[start : start + selectors.PAGE_SIZE]]
+
+
+# Declared before /register/{code} so that its path is not taken for a code.
+@router.post(
+    "/register/import",
+    response={201: list[EntryOut], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Register many entries, all or nothing",
+)
+def import_entries(request: HttpRequest, payload: ImportIn) -> Status[list[dict[str, Any]]]:
+    created = entries_import(actor=actor_of(request), docs=payload.entries, owner_code=payload.owner)
+    return Status(201, [entry_out(e) for e in created])
+
+
+@router.get("/register/{code}", response={200: EntryOut, **ERRORS}, summary="One register entry")
+def get_entry(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
+    entry = entry_get(code, version)
+    if not selectors.visible_entry(actor_of(request), entry):
+        raise NotFound("There is no register entry %(code)s.", code=code)
+    return entry_out(entry)
+
+
+@router.post(
+    "/register",
+    response={201: EntryOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Register a qualification or unit (draft)",
+)
+def create_entry(request: HttpRequest, payload: EntryIn) -> Status[dict[str, Any]]:
+    return Status(201, entry_out(entry_create(actor=actor_of(request), doc=payload.dict())))
+
+
+@router.post(
+    "/register/{code}/withdraw",
+    response={200: EntryOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Withdraw an entry",
+)
+def withdraw_entry(request: HttpRequest, code: str, payload: WithdrawIn) -> dict[str, Any]:
+    return entry_out(entry_withdraw(actor=actor_of(request), code=code, reason=payload.reason))
