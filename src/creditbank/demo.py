@@ -66,6 +66,7 @@ PEOPLE = [
     ("learner", "陈晓明 Chen Xiaoming", Role.LEARNER, None),
     ("institution", "李慧 Li Hui (Shenzhen Polytechnic)", Role.INSTITUTION, "sz-poly"),
     ("assessor", "黃家豪 Wong Ka-ho (QA reviewer)", Role.ASSESSOR, "hk-ips"),
+    ("assessor2", "林美玲 Lam Mei-ling (independent QA reviewer)", Role.ASSESSOR, None),
     ("operator", "周敏 Zhou Min (credit bank centre)", Role.OPERATOR, None),
     ("employer", "何嘉欣 Ho Ka-yan (employer)", Role.EMPLOYER, None),
 ]
@@ -109,7 +110,46 @@ def demo_bank_load() -> list[Login]:
             logins.append(Login(str(role), username, password, name))
         _demo_learner_account(User.objects.get(username="learner"))
         _demo_register(User.objects.get(username="operator"))
+        _demo_case(User.objects.get(username="institution"), User.objects.get(username="operator"))
     return logins
+
+
+def _demo_case(staff: User, operator: User) -> None:
+    """A new unit of Shenzhen Polytechnic in external review, waiting for the demo assessors."""
+    from creditbank.apps.accreditation.services import case_assign, case_open, case_self_assess
+    from creditbank.apps.register.models import RegisterEntry
+    from creditbank.apps.register.services import entry_create
+
+    if RegisterEntry.objects.filter(code="SZP-SE-301").exists():
+        return
+    entry_create(
+        actor=staff,
+        doc={
+            "code": "SZP-SE-301",
+            "kind": "course",
+            "title_en": "Cloud Computing Fundamentals",
+            "title_zh": "云计算基础",
+            "framework": "GDLEQF",
+            "level": "5",
+            "credits": "4",
+            "credit_system": "GD-CREDIT",
+            "sector": "ict",
+            "outcomes_en": "Deploy and operate a containerised application on a public cloud, with monitoring and backups.",
+            "outcomes_zh": "在公有云上部署并运维容器化应用，配置监控与备份。",
+            "valid_from": "2025-09-01",
+        },
+    )
+    case = case_open(actor=staff, entry_code="SZP-SE-301")
+    case_self_assess(
+        actor=staff,
+        ref=case.ref,
+        findings={
+            "knowledge": "Covers cloud service models, containers and networking at the depth of level 5.",
+            "skills": "Learners deploy, monitor and restore a real application in graded labs.",
+            "competency": "Team projects with on-call rotation assess responsibility for a running service.",
+        },
+    )
+    case_assign(actor=operator, ref=case.ref, reviewers=["assessor", "assessor2"])
 
 
 def _demo_register(operator: User) -> None:

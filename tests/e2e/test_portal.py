@@ -180,3 +180,43 @@ def test_an_institution_registers_a_unit_and_the_public_finds_it_once_accredited
     public.screenshot(path=str(artifacts / "register-search-zh-hans.png"), full_page=True)
     public.context.close()
     context.close()
+
+
+def test_an_assessor_reviews_a_case_on_its_page(
+    browser: Any, live_server: Any, reference_data: Any, people: Any, institutions: Any, artifacts: Path
+) -> None:
+    from creditbank.apps.accounts.models import User
+    from creditbank.apps.accreditation.services import case_assign, case_open, case_self_assess
+    from creditbank.apps.register.services import entry_create
+
+    User.objects.create_user("expert", password=PASSWORD, role="assessor", institution=institutions["other"])
+    User.objects.create_user("expert2", password=PASSWORD, role="assessor")
+    entry_create(
+        actor=people["institution"],
+        doc={"code": "SZP-SE-301", "kind": "course", "title_en": "Cloud Computing", "title_zh": "云计算基础",
+             "framework": "GDLEQF", "level": "5", "credits": "4", "credit_system": "GD-CREDIT", "sector": "ict",
+             "outcomes_en": "Deploy a containerised application.", "outcomes_zh": "部署容器化应用。", "valid_from": "2025-09-01"},
+    )  # fmt: skip
+    ref = case_open(actor=people["institution"], entry_code="SZP-SE-301").ref
+    findings = {"knowledge": "Theory at level 5.", "skills": "Labs.", "competency": "Projects."}
+    case_self_assess(actor=people["institution"], ref=ref, findings=findings)
+    case_assign(actor=people["operator"], ref=ref, reviewers=["expert", "expert2"])
+
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "expert")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/accreditation/")
+    page.click(f"text={ref}")
+    assert serious_violations(page) == []
+    for domain in ("knowledge", "skills", "competency"):
+        page.fill(f"#score-{domain}", "4")
+    page.fill("#findings", "The outcomes match level 5 descriptors.")
+    page.click("text=Submit review")
+    page.wait_for_selector("text=The outcomes match level 5 descriptors.")
+    assert "waiting for expert2" in page.inner_text("main")
+    page.screenshot(path=str(artifacts / "accreditation-review-en.png"), full_page=True)
+    assert serious_violations(page) == []
+    context.close()

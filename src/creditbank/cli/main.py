@@ -23,12 +23,14 @@ credits_app = typer.Typer(help="Credit arithmetic.", no_args_is_help=True)
 apikey_app = typer.Typer(help="Institution API keys.", no_args_is_help=True)
 learners_app = typer.Typer(help="Lifelong learning accounts.", no_args_is_help=True)
 register_app = typer.Typer(help="The qualifications register.", no_args_is_help=True)
+accreditation_app = typer.Typer(help="Accreditation cases.", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 app.add_typer(levels_app, name="levels")
 app.add_typer(credits_app, name="credits")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(learners_app, name="learners")
 app.add_typer(register_app, name="register")
+app.add_typer(accreditation_app, name="accreditation")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -407,6 +409,71 @@ def register_record_accreditation(
         actor=_operator(operator), code=code, accredited_on=decided, next_review_on=review, note=note
     )
     out.print(f"{entry.code} is accredited from {entry.accredited_on}.")
+
+
+@accreditation_app.command("list")
+@command
+def accreditation_list(
+    operator: OperatorOption,
+    stage: Annotated[str, typer.Option(help="Only cases at this stage")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Cases by stage, oldest change first: the operators' queue."""
+    from creditbank.apps.accreditation.api import case_out
+    from creditbank.apps.accreditation.services import cases_for
+
+    cases = cases_for(_operator(operator))
+    if stage:
+        cases = cases.filter(stage=stage)
+    cases = cases.order_by("stage", "updated_at")
+    if as_json:
+        _print_json([case_out(c) for c in cases])
+        return
+    for c in cases:
+        out.print(
+            f"{c.ref}  {c.stage:<20} {c.entry.code if c.entry else '-':<16} since {c.updated_at:%Y-%m-%d}",
+            highlight=False,
+        )
+
+
+@accreditation_app.command("assign")
+@command
+def accreditation_assign(
+    ref: str,
+    reviewer: Annotated[list[str], typer.Option("--reviewer", help="Assessor username; repeat for each")],
+    operator: OperatorOption,
+) -> None:
+    """Assign the external review panel (at least two assessors, none from a submitter)."""
+    from creditbank.apps.accreditation.services import case_assign
+
+    case = case_assign(actor=_operator(operator), ref=ref, reviewers=reviewer)
+    out.print(f"{case.ref}: panel {', '.join(sorted(m.reviewer.username for m in case.panel.all()))}")
+
+
+@accreditation_app.command("decide")
+@command
+def accreditation_decide(
+    ref: str,
+    outcome: Annotated[str, typer.Option(help="approved, approved_with_conditions or rejected")],
+    reasons: Annotated[str, typer.Option(help="Why; shown to the institution")],
+    operator: OperatorOption,
+    level: Annotated[str, typer.Option(help="Level key in the case's framework")] = "",
+    credits: Annotated[str, typer.Option(help="Credits decided")] = "",
+    conditions: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Decide a case that has passed review and stakeholder assurance."""
+    from creditbank.apps.accreditation.services import case_decide
+
+    case = case_decide(
+        actor=_operator(operator),
+        ref=ref,
+        outcome=outcome,
+        reasons=reasons,
+        level=level,
+        credits=credits,
+        conditions=conditions,
+    )
+    out.print(f"{case.ref}: {case.outcome} {case.decided_level_id} {case.decided_credits or ''}".rstrip())
 
 
 def main() -> None:

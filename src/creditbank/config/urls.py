@@ -17,6 +17,7 @@ urlpatterns = [
     path("frameworks/", include("creditbank.apps.frameworks.urls")),
     path("account/", include("creditbank.apps.accounts.urls")),
     path("register/", include("creditbank.apps.register.urls")),
+    path("accreditation/", include("creditbank.apps.accreditation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -22,22 +22,24 @@ class NavItem:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     items = [
-        NavItem(_("Frameworks"), reverse("frameworks:list"), "frameworks"),
-        NavItem(_("Compare"), reverse("frameworks:compare"), "compare"),
-        NavItem(_("Level question"), reverse("frameworks:level_map"), "level_map"),
-        NavItem(_("Credit question"), reverse("frameworks:credit_convert"), "credit_convert"),
-        NavItem(_("Register"), reverse("register:search"), "search"),
+        NavItem(_("Frameworks"), reverse("frameworks:list"), "frameworks:list"),
+        NavItem(_("Compare"), reverse("frameworks:compare"), "frameworks:compare"),
+        NavItem(_("Level question"), reverse("frameworks:level_map"), "frameworks:level_map"),
+        NavItem(_("Credit question"), reverse("frameworks:credit_convert"), "frameworks:credit_convert"),
+        NavItem(_("Register"), reverse("register:search"), "register:search"),
     ]
     if role_of(user) == "learner":
-        items.insert(0, NavItem(_("My account"), reverse("accounts:my_account"), "my_account"))
+        items.insert(0, NavItem(_("My account"), reverse("accounts:my_account"), "accounts:my_account"))
     if allowed(user, Action.FIND_LEARNER):
-        items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "learners"))
+        items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "accounts:learners"))
     if allowed(user, Action.MANAGE_REGISTER):
-        items.append(NavItem(_("Our register entries"), reverse("register:manage"), "manage"))
+        items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
+    if allowed(user, Action.VIEW_CASE):
+        items.append(NavItem(_("Accreditation"), reverse("accreditation:list"), "accreditation:list"))
     if allowed(user, Action.PUBLISH_FRAMEWORK):
-        items.append(NavItem(_("Publish framework"), reverse("frameworks:publish"), "publish"))
+        items.append(NavItem(_("Publish framework"), reverse("frameworks:publish"), "frameworks:publish"))
     if allowed(user, Action.MANAGE_API_KEYS):
-        items.append(NavItem(_("API keys"), reverse("accounts:api_keys"), "api_keys"))
-    items.append(NavItem(_("API"), reverse("api:openapi-view"), "api"))
-    current = getattr(getattr(request, "resolver_match", None), "url_name", "")
+        items.append(NavItem(_("API keys"), reverse("accounts:api_keys"), "accounts:api_keys"))
+    items.append(NavItem(_("API"), reverse("api:openapi-view"), "api:openapi-view"))
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {"nav_items": items, "nav_current": current}

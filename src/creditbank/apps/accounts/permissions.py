@@ -33,6 +33,11 @@ class Action(enum.StrEnum):
     VIEW_LEARNER_RECORD = "view_learner_record"
     MANAGE_REGISTER = "manage_register"
     RECORD_ACCREDITATION = "record_accreditation"
+    OPEN_CASE = "open_case"
+    SELF_ASSESS = "self_assess"
+    RUN_CASE = "run_case"
+    REVIEW_CASE = "review_case"
+    VIEW_CASE = "view_case"
 
 
 # action -> role (None = anonymous) -> scope
@@ -57,6 +62,13 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.MANAGE_REGISTER: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     # Recording an accreditation decided before the bank used creditbank (migration of a register).
     Action.RECORD_ACCREDITATION: {"operator": Scope.ANY},
+    # Accreditation: the submitting institution opens and self-assesses; the bank runs the panel,
+    # records stakeholder sign-off and decides; assessors review only cases they are assigned to.
+    Action.OPEN_CASE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    Action.SELF_ASSESS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    Action.RUN_CASE: {"operator": Scope.ANY},
+    Action.REVIEW_CASE: {"assessor": Scope.ANY},
+    Action.VIEW_CASE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION, "assessor": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -69,6 +81,11 @@ ACTION_NAMES = {
     Action.VIEW_LEARNER_RECORD: gettext_noop("see this learner's record"),
     Action.MANAGE_REGISTER: gettext_noop("manage this institution's register entries"),
     Action.RECORD_ACCREDITATION: gettext_noop("record accreditation decisions"),
+    Action.OPEN_CASE: gettext_noop("open accreditation cases for this institution"),
+    Action.SELF_ASSESS: gettext_noop("submit this institution's self-assessment"),
+    Action.RUN_CASE: gettext_noop("run accreditation cases"),
+    Action.REVIEW_CASE: gettext_noop("review accreditation cases"),
+    Action.VIEW_CASE: gettext_noop("see this accreditation case"),
 }
 
 

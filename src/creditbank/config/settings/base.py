@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "creditbank.apps.accounts",
     "creditbank.apps.frameworks",
     "creditbank.apps.register",
+    "creditbank.apps.accreditation",
 ]
 
 MIDDLEWARE = [

@@ -27,3 +27,14 @@ def t(message: str) -> str:
 @register.filter
 def get_item(mapping: dict[str, object], key: str | None) -> object:
     return mapping.get(key or "")
+
+
+@register.filter
+def outcome(value: str) -> str:
+    """An accreditation outcome code as words in the page's language."""
+    from creditbank.core.accreditation import Outcome
+
+    try:
+        return gettext(Outcome(value).label)
+    except ValueError:
+        return value

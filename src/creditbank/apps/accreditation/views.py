@@ -1,0 +1,137 @@
+"""Pages: each role's list of cases, and a case page with the forms the viewer may use now."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from creditbank.apps.accounts.models import Role, User
+from creditbank.apps.accreditation import services
+from creditbank.apps.frameworks.selectors import registry
+from creditbank.apps.register.models import RegisterEntry, Status
+from creditbank.core.accreditation import Outcome, Stage
+from creditbank.core.errors import DomainError, InvalidInput
+from creditbank.web.errors import error_message
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    try:
+        cases = services.cases_for(user).distinct()
+    except DomainError:
+        raise DjangoPermissionDenied from None
+    context: dict[str, Any] = {"stages": [(s.value, s.label) for s in Stage], "error": None}
+    if request.method == "POST":
+        try:
+            case = services.case_open(actor=user, entry_code=request.POST.get("entry", ""))
+            messages.success(request, _("Opened case %(ref)s.") % {"ref": case.ref})
+            return redirect("accreditation:detail", ref=case.ref)
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+    drafts = RegisterEntry.objects.filter(status__in=[Status.DRAFT, Status.REJECTED])
+    if user.role == Role.INSTITUTION:
+        drafts = drafts.filter(owner_id=user.institution_id)
+    elif user.role != Role.OPERATOR:
+        drafts = drafts.none()
+    context["cases"] = cases.order_by("stage", "updated_at")
+    context["drafts"] = drafts.order_by("code")
+    return render(request, "accreditation/list.html", context, status=422 if context["error"] else 200)
+
+
+@login_required
+def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        case = services.case_get(ref)
+    except DomainError:
+        raise Http404 from None
+    if not services.case_visible(user, case):
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            _act(user, case.ref, request.POST)
+            return redirect("accreditation:detail", ref=case.ref)
+        except DomainError as exc:
+            error = error_message(exc)
+        case = services.case_get(ref)
+    framework = registry().framework(case.framework)
+    domain_names = {d.key: d.name for d in framework.domains}
+    core = services.to_core(case)
+    context = {
+        "case": case,
+        "stage": Stage(case.stage),
+        "framework": framework,
+        "domains": [(d, domain_names.get(d)) for d in case.domains],
+        "panel": case.panel.select_related("reviewer", "home_institution"),
+        "reviews": case.reviews.select_related("reviewer"),
+        "signoffs": case.signoffs.all(),
+        "events": case.events.select_related("actor"),
+        "waiting_for": core.waiting_for,
+        "error": error,
+        "outcomes": list(Outcome),
+        "can_self_assess": case.stage == Stage.SELF_ASSESSMENT
+        and user.role in (Role.INSTITUTION, Role.OPERATOR),
+        "can_run": user.role == Role.OPERATOR,
+        "can_review": user.role == Role.ASSESSOR
+        and user.username in core.waiting_for
+        and case.stage == Stage.EXTERNAL_REVIEW,
+        "assessors": User.objects.filter(role=Role.ASSESSOR)
+        .select_related("institution")
+        .order_by("username"),
+        "submitters": core.submitters,
+        "levels": framework.levels_by_label,
+    }
+    return render(request, "accreditation/detail.html", context, status=422 if error else 200)
+
+
+def _act(user: Any, ref: str, data: Any) -> None:
+    action = data.get("action")
+    if action == "self_assess":
+        findings = {k[len("finding-") :]: v for k, v in data.items() if k.startswith("finding-")}
+        services.case_self_assess(actor=user, ref=ref, findings=findings)
+    elif action == "assign":
+        services.case_assign(actor=user, ref=ref, reviewers=data.getlist("reviewer"))
+    elif action == "review":
+        scores = {k[len("score-") :]: v for k, v in data.items() if k.startswith("score-")}
+        services.case_review(
+            actor=user,
+            ref=ref,
+            scores=scores,
+            findings=data.get("findings", ""),
+            recommendation=data.get("recommendation", ""),
+        )
+    elif action == "signoff":
+        services.case_sign_off(
+            actor=user,
+            ref=ref,
+            name=data.get("name", ""),
+            organisation=data.get("organisation", ""),
+            statement=data.get("statement", ""),
+        )
+    elif action == "decide":
+        review_on = data.get("re_review_on") or ""
+        try:
+            re_review = date.fromisoformat(review_on) if review_on else None
+        except ValueError:
+            raise InvalidInput(_("The re-review date is written YYYY-MM-DD.")) from None
+        services.case_decide(
+            actor=user,
+            ref=ref,
+            outcome=data.get("outcome", ""),
+            reasons=data.get("reasons", ""),
+            level=data.get("level", ""),
+            credits=data.get("credits", ""),
+            conditions=data.get("conditions", ""),
+            re_review_on=re_review,
+        )
+    else:
+        raise InvalidInput(_("Unknown action."))
