@@ -359,3 +359,19 @@ def test_cli_lists_assigns_and_decides(people: Any, panel: Any, draft: RegisterE
     )
     assert decided.exit_code == 0, decided.stderr
     assert RegisterEntry.objects.get(code=draft.code).status == "accredited"
+
+
+def test_the_refusal_names_the_status_in_the_readers_language(
+    client: Client, people: Any, draft: RegisterEntry
+) -> None:
+    login(client, people["institution"])
+    client.post("/api/v1/accreditation/cases", data={"entry": draft.code}, content_type="application/json")
+    again = client.post(
+        "/api/v1/accreditation/cases",
+        data={"entry": draft.code},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    ).json()
+    assert again["code"] == "conflict"
+    assert "认证中" in again["message"]
+    assert "in_review" not in again["message"]

@@ -112,7 +112,7 @@ def case_open(
         raise Conflict(
             gettext_noop("Entry %(code)s is %(status)s; only drafts go to accreditation."),
             code=entry.code,
-            status=entry.status,
+            status=entry.get_status_display(),  # translated when the message is rendered
         )
     try:
         case_kind = qa.Kind(kind)
