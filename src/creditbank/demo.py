@@ -14,6 +14,7 @@ from django.db import transaction
 from creditbank.apps.accounts.learners import identity_index, learner_open
 from creditbank.apps.accounts.models import Institution, InstitutionKind, Learner, Region, Role, User
 from creditbank.core.identity import parse_identity
+from creditbank.demo_bank import load_demo_learners
 
 # A synthetic but valid mainland resident ID (Guangzhou, born 1998-03-15): for the demo only.
 DEMO_LEARNER_ID = "44010619980315123"
@@ -111,7 +112,37 @@ def demo_bank_load() -> list[Login]:
         _demo_learner_account(User.objects.get(username="learner"))
         _demo_register(User.objects.get(username="operator"))
         _demo_case(User.objects.get(username="institution"), User.objects.get(username="operator"))
+        operator = User.objects.get(username="operator")
+        load_demo_learners(operator)
+        _demo_learner_outcomes(User.objects.get(username="learner"), operator)
     return logins
+
+
+def _demo_learner_outcomes(user: User, operator: User) -> None:
+    """The demo learner's own record: a Shenzhen course, a certificate and a Hong Kong module."""
+    from creditbank.apps.deposits.services import deposit_batch
+
+    number = user.learner.public_id
+    for institution, unit, achieved, result, kind in [
+        ("sz-poly", "SZP-SE-101", "2023-01-12", "A", "formal"),
+        ("sz-poly", "SZP-GE-101", "2023-06-28", "B+", "formal"),
+        ("gba-skills", "GBAX-WEB-M", "2023-11-04", "pass", "certificate"),
+        ("hk-ips", "HKIPS-SE4001", "2024-12-20", "A-", "formal"),
+    ]:
+        deposit_batch(
+            actor=operator,
+            rows=[
+                {
+                    "learner_number": number,
+                    "unit_code": unit,
+                    "achieved_on": achieved,
+                    "result": result,
+                    "outcome_type": kind,
+                }
+            ],
+            idempotency_key=f"demo-learner-{unit}",
+            institution_code=institution,
+        )
 
 
 def _demo_case(staff: User, operator: User) -> None:

@@ -220,3 +220,71 @@ def test_an_assessor_reviews_a_case_on_its_page(
     page.screenshot(path=str(artifacts / "accreditation-review-en.png"), full_page=True)
     assert serious_violations(page) == []
     context.close()
+
+
+def test_an_institution_uploads_a_file_with_a_bad_row(
+    browser: Any, live_server: Any, reference_data: Any, people: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from creditbank.apps.accounts.learners import learner_open
+    from creditbank.apps.deposits.models import LearningOutcome
+    from creditbank.apps.register.services import entries_import, entry_record_accreditation
+
+    base = {"kind": "course", "title_zh": "课程", "framework": "GDLEQF", "level": "4", "credits": "4",
+            "credit_system": "GD-CREDIT", "sector": "ict", "outcomes_en": "x", "outcomes_zh": "x", "valid_from": "2020-01-01"}  # fmt: skip
+    entries_import(
+        actor=people["operator"],
+        docs=[
+            {**base, "code": "U-101", "title_en": "Programming"},
+            {**base, "code": "U-DRAFT", "title_en": "Draft"},
+        ],
+        owner_code="sz-poly",
+    )
+    entry_record_accreditation(
+        actor=people["operator"], code="U-101", accredited_on=date(2020, 1, 1), next_review_on=None, note="QA"
+    )
+    learner = learner_open(
+        actor=people["operator"],
+        full_name="Wong Ka Ho",
+        id_scheme="hk_id",
+        id_number="A123456(3)",
+        region="HK",
+    )
+    csv_file = tmp_path / "outcomes.csv"
+    csv_file.write_text(
+        f"learner_number,unit_code,achieved_on,result\n{learner.public_id},U-101,2024-06-30,A\n{learner.public_id},U-DRAFT,2024-06-30,A\n",
+        encoding="utf-8",
+    )
+
+    context = browser.new_context(
+        locale="en-GB", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "institution")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/deposits/")
+    assert serious_violations(page) == []
+    page.set_input_files("#file", str(csv_file))
+    page.click("form:has(#file) button[type=submit]")
+    page.wait_for_selector("[role=alert]")
+    assert "Nothing was stored" in page.inner_text("[role=alert]")
+    assert "U-DRAFT is not accredited" in page.inner_text("main")
+    assert LearningOutcome.objects.count() == 0
+    page.screenshot(path=str(artifacts / "deposit-rejected-en.png"), full_page=True)
+
+    page.set_input_files("#file", str(csv_file))
+    page.check("#good_rows_only")
+    page.click("form:has(#file) button[type=submit]")
+    page.wait_for_url("**/deposits/batches/**")
+    facts = page.inner_text("dl")
+    assert "New outcomes\n1" in facts or "New outcomes\t1" in facts
+    with page.expect_download() as download:
+        page.click("text=download the problem report (CSV)")
+    assert "U-DRAFT is not accredited" in Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert serious_violations(page) == []
+    page.screenshot(path=str(artifacts / "deposit-batch-en.png"), full_page=True)
+    assert LearningOutcome.objects.count() == 1
+    context.close()

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from creditbank.api import errors
 from creditbank.apps.accounts.api import router as accounts_router
 from creditbank.apps.accreditation.api import router as accreditation_router
+from creditbank.apps.deposits.api import router as deposits_router
 from creditbank.apps.frameworks.api import router as frameworks_router
 from creditbank.apps.register.api import router as register_router
 
@@ -28,3 +29,4 @@ api.add_router("/", frameworks_router)
 api.add_router("/", accounts_router)
 api.add_router("/", register_router)
 api.add_router("/", accreditation_router)
+api.add_router("/", deposits_router)

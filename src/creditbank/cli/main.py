@@ -24,6 +24,7 @@ apikey_app = typer.Typer(help="Institution API keys.", no_args_is_help=True)
 learners_app = typer.Typer(help="Lifelong learning accounts.", no_args_is_help=True)
 register_app = typer.Typer(help="The qualifications register.", no_args_is_help=True)
 accreditation_app = typer.Typer(help="Accreditation cases.", no_args_is_help=True)
+deposit_app = typer.Typer(help="Deposits of learning outcomes.", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 app.add_typer(levels_app, name="levels")
 app.add_typer(credits_app, name="credits")
@@ -31,6 +32,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(learners_app, name="learners")
 app.add_typer(register_app, name="register")
 app.add_typer(accreditation_app, name="accreditation")
+app.add_typer(deposit_app, name="deposit")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -474,6 +476,52 @@ def accreditation_decide(
         conditions=conditions,
     )
     out.print(f"{case.ref}: {case.outcome} {case.decided_level_id} {case.decided_credits or ''}".rstrip())
+
+
+@deposit_app.command("import")
+@command
+def deposit_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    institution: Annotated[str, typer.Option("--institution", help="Code of the depositing institution")],
+    operator: OperatorOption,
+    good_rows_only: Annotated[
+        bool, typer.Option("--good-rows-only", help="Store the good rows, report the others")
+    ] = False,
+) -> None:
+    """Deposit a CSV/XLSX file of outcomes; exit 1 if any row was rejected."""
+    from rich.progress import Progress
+
+    from creditbank.apps.deposits import files
+    from creditbank.apps.deposits.services import BatchRejected, batch_hash, deposit_batch
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("reading", total=2)
+        rows = files.read_rows(file.read_bytes(), file.name)
+        progress.update(task, advance=1, description=f"checking and storing {len(rows)} rows")
+        try:
+            done = deposit_batch(
+                actor=_operator(operator),
+                rows=rows,
+                idempotency_key=f"file-{batch_hash(rows)[:40]}",
+                institution_code=institution,
+                good_rows_only=good_rows_only,
+                file_name=file.name,
+            )
+        except BatchRejected as exc:
+            for issue in exc.details.get("report", []):
+                err.print(f"  line {issue['line']}: {'; '.join(issue['problems'])}", highlight=False)
+            raise
+        progress.update(task, advance=1)
+    batch = done.batch
+    note = " (sent before: nothing new stored)" if done.replayed else ""
+    out.print(
+        f"{batch.created} new, {batch.already_present} already present, {batch.rejected} rejected{note}",
+        highlight=False,
+    )
+    for issue in batch.problems:
+        err.print(f"  line {issue['line']}: {'; '.join(issue['problems'])}", highlight=False)
+    if batch.rejected:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("creditbank.apps.accounts.urls")),
     path("register/", include("creditbank.apps.register.urls")),
     path("accreditation/", include("creditbank.apps.accreditation.urls")),
+    path("deposits/", include("creditbank.apps.deposits.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

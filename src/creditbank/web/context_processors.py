@@ -29,7 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Register"), reverse("register:search"), "register:search"),
     ]
     if role_of(user) == "learner":
+        items.insert(0, NavItem(_("My outcomes"), reverse("deposits:statement"), "deposits:statement"))
         items.insert(0, NavItem(_("My account"), reverse("accounts:my_account"), "accounts:my_account"))
+    if allowed(user, Action.DEPOSIT_OUTCOMES):
+        items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
     if allowed(user, Action.FIND_LEARNER):
         items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "accounts:learners"))
     if allowed(user, Action.MANAGE_REGISTER):

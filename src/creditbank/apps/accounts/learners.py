@@ -141,8 +141,11 @@ def learner_identity(learner: Learner) -> Identity:
 def learner_export(*, actor: Any, learner: Learner) -> dict[str, Any]:
     """Everything the bank holds about a learner, for the learner (or an operator acting for them)."""
     require(actor, Action.VIEW_LEARNER_RECORD, learner_user_id=learner.user_id)
+    from creditbank.apps.deposits.models import LearningOutcome  # deposits builds on accounts
+
     identity = learner_identity(learner)
     user = learner.user
+    outcomes = LearningOutcome.objects.select_related("entry", "institution").filter(learner=learner)
     return {
         "format": "creditbank learner export 1",
         "exported_at": timezone.now().isoformat(),
@@ -167,4 +170,22 @@ def learner_export(*, actor: Any, learner: Learner) -> dict[str, Any]:
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "date_joined": user.date_joined.isoformat(),
         },
+        "learning_outcomes": [
+            {
+                "id": o.pk,
+                "unit": o.entry.code,
+                "title": {"en": o.entry.title_en, "zh": o.entry.title_zh},
+                "institution": o.institution.code,
+                "type": o.outcome_type,
+                "achieved_on": o.achieved_on.isoformat(),
+                "result": o.result,
+                "level": o.level_id,
+                "credits": str(o.credits),
+                "credit_system": o.credit_system,
+                "status": o.status,
+                "status_reason": o.status_reason,
+                "evidence": o.evidence,
+            }
+            for o in outcomes
+        ],
     }

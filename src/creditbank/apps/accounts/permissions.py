@@ -38,6 +38,7 @@ class Action(enum.StrEnum):
     RUN_CASE = "run_case"
     REVIEW_CASE = "review_case"
     VIEW_CASE = "view_case"
+    DEPOSIT_OUTCOMES = "deposit_outcomes"
 
 
 # action -> role (None = anonymous) -> scope
@@ -69,6 +70,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.RUN_CASE: {"operator": Scope.ANY},
     Action.REVIEW_CASE: {"assessor": Scope.ANY},
     Action.VIEW_CASE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION, "assessor": Scope.ANY},
+    # Institutions deposit, revoke and amend outcomes of their own accredited entries.
+    Action.DEPOSIT_OUTCOMES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
 
 ACTION_NAMES = {
@@ -86,6 +89,7 @@ ACTION_NAMES = {
     Action.RUN_CASE: gettext_noop("run accreditation cases"),
     Action.REVIEW_CASE: gettext_noop("review accreditation cases"),
     Action.VIEW_CASE: gettext_noop("see this accreditation case"),
+    Action.DEPOSIT_OUTCOMES: gettext_noop("deposit learning outcomes for this institution"),
 }
 
 

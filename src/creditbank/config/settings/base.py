@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "creditbank.apps.frameworks",
     "creditbank.apps.register",
     "creditbank.apps.accreditation",
+    "creditbank.apps.deposits",
 ]
 
 MIDDLEWARE = [

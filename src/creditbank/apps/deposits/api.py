@@ -1,0 +1,233 @@
+"""API for deposits: one outcome, a JSON batch, or a CSV/XLSX file; corrections; the learner statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Header, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from creditbank.api.auth import AUTHENTICATED, PersonSession, actor_of
+from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.learners import learner_of
+from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.deposits import files, selectors
+from creditbank.apps.deposits.models import ImportBatch, LearningOutcome
+from creditbank.apps.deposits.services import (
+    batch_hash,
+    deposit_batch,
+    deposit_one,
+    outcome_amend,
+    outcome_get,
+    outcome_revoke,
+)
+from creditbank.core.errors import NotFound
+
+router = Router(tags=["deposits"])
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class RowIn(Schema):
+    learner_number: str = ""
+    id_scheme: str = ""
+    id_number: str = ""
+    id_country: str = ""
+    unit_code: str
+    achieved_on: str
+    result: str
+    outcome_type: str = "formal"
+    evidence: str = ""
+    assessment_ref: str = ""
+
+
+class BatchIn(Schema):
+    institution: str | None = None
+    good_rows_only: bool = False
+    rows: list[dict[str, Any]]
+
+
+class OutcomeOut(Schema):
+    id: int
+    learner: str
+    unit: str
+    institution: str
+    type: str
+    achieved_on: str
+    result: str
+    level: str
+    credits: str
+    credit_system: str
+    status: str
+    status_reason: str
+    supersedes: int | None
+    possible_duplicate_of: int | None
+
+
+class BatchOut(Schema):
+    id: int
+    idempotency_key: str
+    rows: int
+    created: int
+    already_present: int
+    rejected: int
+    problems: list[dict[str, Any]]
+
+
+class RevokeIn(Schema):
+    reason: str
+
+
+class AmendIn(Schema):
+    reason: str
+    result: str | None = None
+    achieved_on: date | None = None
+    evidence: str | None = None
+
+
+def outcome_out(o: LearningOutcome) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "learner": o.learner.public_id,
+        "unit": o.entry.code,
+        "institution": o.institution.code,
+        "type": o.outcome_type,
+        "achieved_on": o.achieved_on.isoformat(),
+        "result": o.result,
+        "level": o.level_id,
+        "credits": str(o.credits),
+        "credit_system": o.credit_system,
+        "status": o.status,
+        "status_reason": o.status_reason,
+        "supersedes": o.supersedes_id,
+        "possible_duplicate_of": o.possible_duplicate_of_id,
+    }
+
+
+def batch_out(b: ImportBatch) -> dict[str, Any]:
+    return {
+        "id": b.pk,
+        "idempotency_key": b.idempotency_key,
+        "rows": b.rows,
+        "created": b.created,
+        "already_present": b.already_present,
+        "rejected": b.rejected,
+        "problems": b.problems,
+    }
+
+
+@router.post(
+    "/deposits", response={201: OutcomeOut, **ERRORS}, auth=AUTHENTICATED, summary="Deposit one outcome"
+)
+def deposit(request: HttpRequest, payload: RowIn, institution: str | None = None) -> Status[dict[str, Any]]:
+    row = {k: v for k, v in payload.dict().items() if v}
+    return Status(
+        201, outcome_out(deposit_one(actor=actor_of(request), row=row, institution_code=institution))
+    )
+
+
+@router.post(
+    "/deposits/batches",
+    response={201: BatchOut, 200: BatchOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Deposit a batch of outcomes (send Idempotency-Key)",
+)
+def deposit_rows(
+    request: HttpRequest, payload: BatchIn, idempotency_key: Header[str]
+) -> Status[dict[str, Any]]:
+    """All or nothing unless `good_rows_only`; a rejected batch answers 422 with `details.report`
+    listing every bad row. Re-sending the same key and rows answers 200 with the first result."""
+    done = deposit_batch(
+        actor=actor_of(request),
+        rows=payload.rows,
+        idempotency_key=idempotency_key,
+        institution_code=payload.institution,
+        good_rows_only=payload.good_rows_only,
+    )
+    return Status(200 if done.replayed else 201, batch_out(done.batch))
+
+
+@router.post(
+    "/deposits/files",
+    response={201: BatchOut, 200: BatchOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Deposit a CSV/XLSX file",
+)
+def deposit_file(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    institution: Form[str] = "",
+    good_rows_only: Form[bool] = False,
+) -> Status[dict[str, Any]]:
+    rows = files.read_rows(file.read(), file.name or "")
+    done = deposit_batch(
+        actor=actor_of(request),
+        rows=rows,
+        idempotency_key=f"file-{batch_hash(rows)[:40]}",
+        institution_code=institution or None,
+        good_rows_only=good_rows_only,
+        file_name=file.name or "",
+    )
+    return Status(200 if done.replayed else 201, batch_out(done.batch))
+
+
+@router.get(
+    "/deposits/batches/{batch_id}",
+    response={200: BatchOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="A batch's result",
+)
+def get_batch(request: HttpRequest, batch_id: int) -> dict[str, Any]:
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound("There is no batch %(id)s.", id=batch_id)
+    require(actor_of(request), Action.DEPOSIT_OUTCOMES, institution_id=batch.institution_id)
+    return batch_out(batch)
+
+
+@router.post(
+    "/outcomes/{outcome_id}/revoke",
+    response={200: OutcomeOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Revoke an outcome",
+)
+def revoke(request: HttpRequest, outcome_id: int, payload: RevokeIn) -> dict[str, Any]:
+    return outcome_out(outcome_revoke(actor=actor_of(request), outcome_id=outcome_id, reason=payload.reason))
+
+
+@router.post(
+    "/outcomes/{outcome_id}/amend",
+    response={200: OutcomeOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Correct an outcome",
+)
+def amend(request: HttpRequest, outcome_id: int, payload: AmendIn) -> dict[str, Any]:
+    return outcome_out(outcome_amend(actor=actor_of(request), outcome_id=outcome_id, **payload.dict()))
+
+
+@router.get(
+    "/outcomes/{outcome_id}", response={200: OutcomeOut, **ERRORS}, auth=AUTHENTICATED, summary="One outcome"
+)
+def get_outcome(request: HttpRequest, outcome_id: int) -> dict[str, Any]:
+    found = outcome_get(outcome_id)
+    actor = actor_of(request)
+    if getattr(actor, "role", None) == "learner":
+        require(actor, Action.VIEW_LEARNER_RECORD, learner_user_id=found.learner.user_id)
+    else:
+        require(actor, Action.DEPOSIT_OUTCOMES, institution_id=found.institution_id)
+    return outcome_out(found)
+
+
+@router.get(
+    "/learners/me/statement",
+    response={200: list[OutcomeOut], **ERRORS},
+    auth=PersonSession(),
+    summary="My statement",
+)
+def my_statement(request: HttpRequest, type: str = "", framework: str = "") -> list[dict[str, Any]]:
+    found = selectors.statement(
+        actor=request.user, learner=learner_of(request.user), outcome_type=type, framework=framework
+    )
+    return [outcome_out(o) for o in found.outcomes]

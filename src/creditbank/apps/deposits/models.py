@@ -1,0 +1,131 @@
+"""Learning outcomes deposited into learners' accounts, and the batches that brought them.
+
+Outcomes are never deleted or edited in place: a mistake is revoked with a reason, and an
+amendment is a new outcome that supersedes the old one. Level and credits are copied from the
+register entry at deposit time, so the record says what was true when it was made.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from creditbank.apps.accounts.models import Institution, Learner
+from creditbank.apps.register.models import RegisterEntry
+from creditbank.core.deposits import OutcomeType
+
+
+class OutcomeStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    AMENDED = "amended", _("Amended (superseded)")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ImportBatch(models.Model):
+    """One file or API batch. Its idempotency key makes re-sending the same batch harmless."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="deposit_batches")
+    idempotency_key = models.CharField(_("idempotency key"), max_length=80)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64)
+    good_rows_only = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    already_present = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list)  # [{"line": n, "problems": [...]}]
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    submitted_via_key = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "idempotency_key"], name="batch_idempotency_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution.code} {self.idempotency_key}"
+
+
+class Assessment(models.Model):
+    """One assessment event that may grant several certificates (一考多证)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="assessments")
+    reference = models.CharField(max_length=80)
+    held_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "learner", "reference"], name="assessment_once_per_learner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution.code} {self.reference}"
+
+
+class LearningOutcome(models.Model):
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="outcomes")
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="outcomes")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="outcomes")
+    outcome_type = models.CharField(
+        _("type"), max_length=16, choices=[(t.value, t.value) for t in OutcomeType]
+    )
+    achieved_on = models.DateField(_("achieved on"))
+    result = models.CharField(_("result"), max_length=500)
+    evidence = models.CharField(_("evidence"), max_length=500, blank=True)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="outcomes"
+    )
+    # As the register said when the outcome was deposited:
+    framework = models.CharField(max_length=32)
+    level_id = models.CharField(max_length=48)
+    level_rank = models.PositiveSmallIntegerField()
+    credits = models.DecimalField(max_digits=8, decimal_places=2)
+    credit_system = models.CharField(max_length=32)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OutcomeStatus.choices, default=OutcomeStatus.RECORDED
+    )
+    status_reason = models.TextField(blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("possible duplicate of"),
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="outcomes"
+    )
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    deposited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["learner_id", "-achieved_on", "pk"]
+        constraints = [
+            # The natural key: re-sending an outcome never stores it twice. Superseded and revoked
+            # outcomes keep their place in history, so only recorded ones are unique.
+            models.UniqueConstraint(
+                fields=["learner", "entry", "achieved_on"],
+                condition=models.Q(status="recorded"),
+                name="outcome_natural_key",
+            )
+        ]
+        indexes = [models.Index(fields=["learner", "status"], name="outcome_learner_status")]
+
+    def __str__(self) -> str:
+        return f"{self.learner.public_id} {self.entry.code} {self.achieved_on}"

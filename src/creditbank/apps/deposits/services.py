@@ -1,0 +1,342 @@
+"""Deposits: the one path by which learning outcomes enter the bank, for a single outcome, an
+API batch or a CSV/XLSX file alike. Every decision about a row is made by the core and the checks
+below; nothing is stored unless the whole batch is good, or the depositor asked for the good rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from creditbank.apps.accounts.learners import identity_index
+from creditbank.apps.accounts.models import Institution, Learner, User
+from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.deposits.models import Assessment, ImportBatch, LearningOutcome, OutcomeStatus
+from creditbank.apps.register.models import RegisterEntry, Status
+from creditbank.core import deposits as core
+from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
+
+MAX_ROWS = 100_000
+
+
+class BatchRejected(InvalidInput):
+    code = "batch_rejected"
+    template = gettext_noop(
+        "Nothing was stored: %(rejected)s of %(rows)s rows have problems. Fix them, or import the good rows only."
+    )
+
+
+@dataclass(frozen=True)
+class Deposited:
+    batch: ImportBatch
+    replayed: bool  # True when the same batch had been sent before: nothing new was stored
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    line: int
+    problems: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "problems": list(self.problems)}
+
+
+def batch_hash(rows: Sequence[Mapping[str, Any]]) -> str:
+    canonical = json.dumps([dict(r) for r in rows], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _institution(actor: Any, code: str | None) -> Institution:
+    require(actor, Action.DEPOSIT_OUTCOMES)
+    code = (
+        code
+        or getattr(getattr(actor, "institution", None), "code", None)
+        or getattr(actor, "institution_code", None)
+    )
+    institution = Institution.objects.filter(code=code).first() if code else None
+    if institution is None:
+        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "?")
+    require(actor, Action.DEPOSIT_OUTCOMES, institution_id=institution.pk)
+    return institution
+
+
+def deposit_batch(
+    *,
+    actor: Any,
+    rows: Sequence[Mapping[str, Any]],
+    idempotency_key: str,
+    institution_code: str | None = None,
+    good_rows_only: bool = False,
+    file_name: str = "",
+) -> Deposited:
+    """Deposit a batch of outcomes. Re-sending the same batch (same key, same rows) returns the first
+    result and stores nothing again; the same key with different rows is refused."""
+    institution = _institution(actor, institution_code)
+    key = idempotency_key.strip()
+    if not key or len(key) > 80:
+        raise InvalidInput(gettext_noop("Give an idempotency key of 1 to 80 characters for the batch."))
+    if not rows:
+        raise InvalidInput(gettext_noop("The batch holds no rows."))
+    if len(rows) > MAX_ROWS:
+        raise InvalidInput(gettext_noop("A batch holds at most %(n)s rows; split the file."), n=MAX_ROWS)
+    digest = batch_hash(rows)
+    earlier = ImportBatch.objects.filter(institution=institution, idempotency_key=key).first()
+    if earlier is not None:
+        if earlier.content_hash != digest:
+            raise Conflict(gettext_noop("Batch key %(key)s was used before for different rows."), key=key)
+        return Deposited(earlier, replayed=True)
+
+    today = timezone.localdate()
+    parsed = [core.parse_row(raw, line, today=today) for line, raw in enumerate(rows, start=2)]
+    issues = {p.line: list(p.problems) for p in parsed if isinstance(p, core.RowProblem)}
+    good = [p for p in parsed if isinstance(p, core.DepositRow)]
+    for line, first in core.repeated_in_batch(good).items():
+        issues.setdefault(line, []).append(f"repeats line {first}")
+    learners = _learners(good)
+    entries = _entries({r.unit_code for r in good})
+    plans: list[tuple[core.DepositRow, Learner, RegisterEntry]] = []
+    for row in good:
+        if row.line in issues:
+            continue
+        problems = []
+        learner = learners.get(row.learner_key)
+        if learner is None:
+            problems.append("no lifelong learning account exists for this learner")
+        entry = entries.get(row.unit_code)
+        if entry is None:
+            problems.append(f"{row.unit_code} is not in the register")
+        elif entry.owner_id != institution.pk:
+            problems.append(
+                f"{row.unit_code} belongs to {entry.owner.code}; institutions deposit their own units"
+            )
+        elif entry.status != Status.ACCREDITED:
+            problems.append(f"{row.unit_code} is not accredited, so it carries no credit")
+        elif row.achieved_on < entry.valid_from or (entry.valid_to and row.achieved_on > entry.valid_to):
+            problems.append(f"{row.unit_code} was not valid on {row.achieved_on}")
+        if problems:
+            issues[row.line] = problems
+        else:
+            plans.append((row, learner, entry))  # type: ignore[arg-type]
+    report = [RowIssue(line, tuple(p)) for line, p in sorted(issues.items())]
+    if report and not good_rows_only:
+        raise BatchRejected(rejected=len(report), rows=len(rows), report=[r.as_dict() for r in report])
+    batch = _store(actor, institution, key, digest, file_name, good_rows_only, len(rows), plans, report)
+    return Deposited(batch, replayed=False)
+
+
+def _learners(rows: list[core.DepositRow]) -> dict[str, Learner]:
+    numbers = {r.learner.number for r in rows if r.learner.number}
+    by_index = {identity_index(r.learner.identity): r.learner_key for r in rows if r.learner.identity}
+    found: dict[str, Learner] = {}
+    for learner in Learner.objects.filter(public_id__in=numbers):
+        found[learner.public_id] = learner
+    for learner in Learner.objects.filter(id_index__in=by_index):
+        found[by_index[learner.id_index]] = learner
+    return found
+
+
+def _entries(codes: set[str]) -> dict[str, RegisterEntry]:
+    entries: dict[str, RegisterEntry] = {}
+    for entry in (
+        RegisterEntry.objects.select_related("owner").filter(code__in=codes).order_by("code", "version")
+    ):
+        entries[entry.code] = entry  # the newest version wins
+    return entries
+
+
+def _store(
+    actor: Any,
+    institution: Institution,
+    key: str,
+    digest: str,
+    file_name: str,
+    good_rows_only: bool,
+    row_count: int,
+    plans: list[tuple[core.DepositRow, Learner, RegisterEntry]],
+    report: list[RowIssue],
+) -> ImportBatch:
+    person = actor if isinstance(actor, User) else None
+    recorded = list(
+        LearningOutcome.objects.filter(
+            learner_id__in={p[1].pk for p in plans},
+            entry_id__in={p[2].pk for p in plans},
+            status=OutcomeStatus.RECORDED,
+        ).only("pk", "learner_id", "entry_id", "achieved_on")
+    )
+    present = {(o.learner_id, o.entry_id, o.achieved_on) for o in recorded}
+    earlier = {(o.learner_id, o.entry_id): o for o in recorded}  # same learner and unit, another date
+    fresh = [p for p in plans if (p[1].pk, p[2].pk, p[0].achieved_on) not in present]
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                institution=institution,
+                idempotency_key=key,
+                file_name=file_name[:200],
+                content_hash=digest,
+                good_rows_only=good_rows_only,
+                rows=row_count,
+                created=len(fresh),
+                already_present=len(plans) - len(fresh),
+                rejected=len(report),
+                problems=[r.as_dict() for r in report],
+                submitted_by=person,
+                submitted_via_key="" if person else str(getattr(actor, "key_prefix", "")),
+            )
+            assessments: dict[tuple[int, str], Assessment] = {}
+            outcomes = []
+            for row, learner, entry in fresh:
+                assessment = None
+                if row.assessment_ref:
+                    ak = (learner.pk, row.assessment_ref)
+                    if ak not in assessments:
+                        assessments[ak], _ = Assessment.objects.get_or_create(
+                            institution=institution, learner=learner, reference=row.assessment_ref,
+                            defaults={"held_on": row.achieved_on},
+                        )  # fmt: skip
+                    assessment = assessments[ak]
+                outcomes.append(
+                    LearningOutcome(
+                        learner=learner,
+                        entry=entry,
+                        institution=institution,
+                        outcome_type=row.outcome_type.value,
+                        achieved_on=row.achieved_on,
+                        result=row.result,
+                        evidence=row.evidence,
+                        assessment=assessment,
+                        framework=entry.framework,
+                        level_id=entry.level_id,
+                        level_rank=entry.level_rank,
+                        credits=entry.credits,
+                        credit_system=entry.credit_system,
+                        possible_duplicate_of=earlier.get((learner.pk, entry.pk)),
+                        batch=batch,
+                        deposited_by=person,
+                    )
+                )
+            LearningOutcome.objects.bulk_create(outcomes, batch_size=2000)
+    except IntegrityError:
+        # A concurrent batch stored some of the same outcomes: report, never double-count.
+        raise Conflict(
+            gettext_noop("Another deposit of the same outcomes is under way; send the batch again.")
+        ) from None
+    return batch
+
+
+def deposit_one(
+    *, actor: Any, row: Mapping[str, Any], institution_code: str | None = None, key: str = ""
+) -> LearningOutcome:
+    """A single outcome from a form or the API; the same rules as a batch."""
+    batch = deposit_batch(
+        actor=actor,
+        rows=[row],
+        idempotency_key=key or f"single-{batch_hash([row])[:32]}",
+        institution_code=institution_code,
+    ).batch
+    outcome = batch.outcomes.first()
+    if outcome is None:  # already present: return the stored one
+        parsed = core.parse_row(row, 2, today=timezone.localdate())
+        assert isinstance(parsed, core.DepositRow)
+        found = LearningOutcome.objects.filter(
+            learner__in=list(_learners([parsed]).values()), entry__code=parsed.unit_code, achieved_on=parsed.achieved_on,
+            status=OutcomeStatus.RECORDED,
+        ).first()  # fmt: skip
+        if found is None:
+            raise NotFound(gettext_noop("The outcome was not stored."))
+        return found
+    return outcome
+
+
+def outcome_get(outcome_id: int) -> LearningOutcome:
+    outcome = (
+        LearningOutcome.objects.select_related("learner", "entry", "institution")
+        .filter(pk=outcome_id)
+        .first()
+    )
+    if outcome is None:
+        raise NotFound(gettext_noop("There is no learning outcome %(id)s."), id=outcome_id)
+    return outcome
+
+
+def _lock_for_correction(actor: Any, outcome_id: int, reason: str, why: str) -> LearningOutcome:
+    """The outcome, locked, after checking that this actor may correct it and says why."""
+    outcome = (
+        LearningOutcome.objects.select_for_update(of=("self",))
+        .select_related("institution", "entry")
+        .filter(pk=outcome_id)
+        .first()
+    )
+    if outcome is None:
+        raise NotFound(gettext_noop("There is no learning outcome %(id)s."), id=outcome_id)
+    require(actor, Action.DEPOSIT_OUTCOMES, institution_id=outcome.institution_id)
+    if not reason.strip():
+        raise InvalidInput(why)
+    if outcome.status != OutcomeStatus.RECORDED:
+        raise Conflict(
+            gettext_noop("Outcome %(id)s is already %(status)s."),
+            id=outcome.pk,
+            status=outcome.get_status_display(),
+        )
+    return outcome
+
+
+def outcome_revoke(*, actor: Any, outcome_id: int, reason: str) -> LearningOutcome:
+    """Revoke a mistaken outcome. It stays on record, marked revoked, with the reason."""
+    with transaction.atomic():
+        outcome = _lock_for_correction(
+            actor, outcome_id, reason, gettext_noop("Give the reason for revoking the outcome.")
+        )
+        outcome.status = OutcomeStatus.REVOKED
+        outcome.status_reason = reason.strip()
+        outcome.save(update_fields=["status", "status_reason"])
+    return outcome
+
+
+def outcome_amend(
+    *,
+    actor: Any,
+    outcome_id: int,
+    reason: str,
+    result: str | None = None,
+    achieved_on: date | None = None,
+    evidence: str | None = None,
+) -> LearningOutcome:
+    """Correct an outcome: a new outcome supersedes the old one, which stays in history."""
+    with transaction.atomic():
+        old = _lock_for_correction(
+            actor, outcome_id, reason, gettext_noop("Give the reason for the amendment.")
+        )
+        new_date = achieved_on or old.achieved_on
+        if new_date > timezone.localdate():
+            raise InvalidInput(gettext_noop("achieved_on is in the future"))
+        new_result = (result if result is not None else old.result).strip()
+        if not new_result:
+            raise InvalidInput(gettext_noop("result is empty (a grade, a mark, or 'pass')"))
+        old.status = OutcomeStatus.AMENDED
+        old.status_reason = reason.strip()
+        old.save(update_fields=["status", "status_reason"])
+        new = LearningOutcome.objects.create(
+            learner_id=old.learner_id,
+            entry=old.entry,
+            institution=old.institution,
+            outcome_type=old.outcome_type,
+            achieved_on=new_date,
+            result=new_result,
+            evidence=(evidence if evidence is not None else old.evidence).strip(),
+            assessment=old.assessment,
+            framework=old.framework,
+            level_id=old.level_id,
+            level_rank=old.level_rank,
+            credits=old.credits,
+            credit_system=old.credit_system,
+            supersedes=old,
+            deposited_by=actor if isinstance(actor, User) else None,
+        )
+    return new

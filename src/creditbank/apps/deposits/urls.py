@@ -1,0 +1,13 @@
+from django.urls import path
+
+from creditbank.apps.deposits import views
+
+app_name = "deposits"
+urlpatterns = [
+    path("", views.deposits, name="deposits"),
+    path("template.csv", views.template, name="template"),
+    path("batches/<int:batch_id>/", views.batch, name="batch"),
+    path("batches/<int:batch_id>/problems.csv", views.batch_problems_csv, name="batch_problems"),
+    path("outcomes/<int:outcome_id>/", views.outcome, name="outcome"),
+    path("statement/", views.my_statement, name="statement"),
+]

@@ -1,0 +1,208 @@
+"""Pages: an institution's deposits (one outcome, a file, batches, corrections) and the learner statement."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from creditbank.apps.accounts.learners import learner_of
+from creditbank.apps.accounts.models import Institution, Role
+from creditbank.apps.accounts.permissions import Action, allowed
+from creditbank.apps.deposits import files, selectors
+from creditbank.apps.deposits.models import ImportBatch, LearningOutcome
+from creditbank.apps.deposits.services import (
+    BatchRejected,
+    batch_hash,
+    deposit_batch,
+    deposit_one,
+    outcome_amend,
+    outcome_revoke,
+)
+from creditbank.core.deposits import COLUMNS, OutcomeType
+from creditbank.core.errors import DomainError
+from creditbank.web.errors import error_message
+
+
+def _institution_for(user: Any, code: str | None) -> Institution:
+    if not allowed(user, Action.DEPOSIT_OUTCOMES):
+        raise DjangoPermissionDenied
+    if user.role != Role.OPERATOR:
+        return user.institution  # type: ignore[no-any-return]
+    found = (
+        Institution.objects.filter(code=code).first()
+        if code
+        else Institution.objects.order_by("code").first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def deposits(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    institution = _institution_for(user, request.POST.get("institution") or request.GET.get("institution"))
+    context: dict[str, Any] = {
+        "institution": institution,
+        "institutions": Institution.objects.order_by("code") if user.role == Role.OPERATOR else [institution],
+        "types": list(OutcomeType),
+        "values": {k: request.POST.get(k, "") for k in COLUMNS},
+        "columns": COLUMNS,
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            if upload := request.FILES.get("file"):
+                rows = files.read_rows(upload.read(), upload.name or "")
+                done = deposit_batch(
+                    actor=user,
+                    rows=rows,
+                    institution_code=institution.code,
+                    idempotency_key=request.POST.get("key") or f"file-{batch_hash(rows)[:40]}",
+                    good_rows_only=bool(request.POST.get("good_rows_only")),
+                    file_name=upload.name or "",
+                )
+                if done.replayed:
+                    messages.info(request, _("This file was deposited before; nothing new was stored."))
+                return redirect("deposits:batch", batch_id=done.batch.pk)
+            row = {k: v for k, v in context["values"].items() if v}
+            outcome = deposit_one(actor=user, row=row, institution_code=institution.code)
+            messages.success(
+                request,
+                _("Deposited outcome %(id)s for %(learner)s.")
+                % {"id": outcome.pk, "learner": outcome.learner.public_id},
+            )
+            return redirect(f"{request.path}?institution={institution.code}")
+        except BatchRejected as exc:
+            context["error"] = error_message(exc)
+            context["report"] = exc.details.get("report", [])
+            status = exc.status
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+            status = exc.status
+    context["batches"] = ImportBatch.objects.filter(institution=institution)[:20]
+    context["outcomes"] = selectors.institution_outcomes(institution.pk, 50)
+    return render(request, "deposits/deposits.html", context, status=status)
+
+
+@login_required
+def batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    found = get_object_or_404(ImportBatch.objects.select_related("institution"), pk=batch_id)
+    if not allowed(request.user, Action.DEPOSIT_OUTCOMES, institution_id=found.institution_id):
+        raise Http404
+    return render(request, "deposits/batch.html", {"batch": found})
+
+
+@login_required
+def batch_problems_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+    found = get_object_or_404(ImportBatch, pk=batch_id)
+    if not allowed(request.user, Action.DEPOSIT_OUTCOMES, institution_id=found.institution_id):
+        raise Http404
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["line", "problem"])
+    for issue in found.problems:
+        for problem in issue["problems"]:
+            writer.writerow([issue["line"], problem])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="batch-{found.pk}-problems.csv"'
+    return response
+
+
+def template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("\ufeff" + files.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="creditbank-deposit-template.csv"'
+    return response
+
+
+@login_required
+def outcome(request: HttpRequest, outcome_id: int) -> HttpResponse:
+    found = get_object_or_404(
+        LearningOutcome.objects.select_related("learner", "entry", "institution"), pk=outcome_id
+    )
+    if not allowed(request.user, Action.DEPOSIT_OUTCOMES, institution_id=found.institution_id):
+        raise Http404
+    context: dict[str, Any] = {"outcome": found}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                outcome_revoke(actor=request.user, outcome_id=found.pk, reason=request.POST.get("reason", ""))
+                return redirect("deposits:outcome", outcome_id=found.pk)
+            from datetime import date
+
+            raw_date = request.POST.get("achieved_on") or ""
+            new = outcome_amend(
+                actor=request.user,
+                outcome_id=found.pk,
+                reason=request.POST.get("reason", ""),
+                result=request.POST.get("result") or None,
+                achieved_on=date.fromisoformat(raw_date) if raw_date else None,
+            )
+            return redirect("deposits:outcome", outcome_id=new.pk)
+        except ValueError:
+            context["error"] = _("The date is written YYYY-MM-DD.")
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+    return render(request, "deposits/outcome.html", context, status=422 if context.get("error") else 200)
+
+
+@login_required
+def my_statement(request: HttpRequest) -> HttpResponse:
+    try:
+        learner = learner_of(request.user)
+        found = selectors.statement(
+            actor=request.user,
+            learner=learner,
+            outcome_type=request.GET.get("type", ""),
+            framework=request.GET.get("framework", ""),
+        )
+    except DomainError as exc:
+        return render(request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status)
+    if request.GET.get("format") == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "achieved_on",
+                "unit_code",
+                "title_en",
+                "title_zh",
+                "institution",
+                "type",
+                "result",
+                "level",
+                "credits",
+                "credit_system",
+            ]
+        )
+        for o in found.outcomes:
+            writer.writerow(
+                [
+                    o.achieved_on,
+                    o.entry.code,
+                    o.entry.title_en,
+                    o.entry.title_zh,
+                    o.institution.code,
+                    o.outcome_type,
+                    o.result,
+                    o.level_id,
+                    o.credits,
+                    o.credit_system,
+                ]
+            )
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="statement-{learner.public_id}.csv"'
+        return response
+    return render(
+        request,
+        "deposits/statement.html",
+        {"statement": found, "types": list(OutcomeType), "params": request.GET},
+    )
