@@ -288,3 +288,81 @@ def test_an_institution_uploads_a_file_with_a_bad_row(
     page.screenshot(path=str(artifacts / "deposit-batch-en.png"), full_page=True)
     assert LearningOutcome.objects.count() == 1
     context.close()
+
+
+def test_a_learner_claims_rpl_sees_the_decision_and_finds_it_in_the_statement(
+    browser: Any, live_server: Any, reference_data: Any, people: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from creditbank.apps.accounts.learners import SignIn, learner_open
+    from creditbank.apps.accounts.models import User
+    from creditbank.apps.accreditation.models import AccreditationCase
+    from creditbank.apps.accreditation.services import case_assign, case_decide, case_review
+    from creditbank.apps.register.services import entries_import, entry_record_accreditation
+
+    doc = {"code": "U-WEB", "kind": "course", "title_en": "Web Front-end", "title_zh": "Web前端", "framework": "GDLEQF",
+           "level": "4", "credits": "4", "credit_system": "GD-CREDIT", "sector": "ict", "outcomes_en": "Build pages.",
+           "outcomes_zh": "构建网页。", "valid_from": "2020-01-01"}  # fmt: skip
+    entries_import(actor=people["operator"], docs=[doc], owner_code="sz-poly")
+    entry_record_accreditation(
+        actor=people["operator"], code="U-WEB", accredited_on=date(2020, 1, 1), next_review_on=None, note="QA"
+    )
+    learner_open(
+        actor=None,
+        full_name="Wong Ka Ho",
+        id_scheme="hk_id",
+        id_number="A123456(3)",
+        region="HK",
+        sign_in=SignIn("wong", PASSWORD),
+    )
+    for name in ("p1", "p2"):
+        User.objects.create_user(name, password=PASSWORD, role="assessor")
+    portfolio = tmp_path / "portfolio.pdf"
+    portfolio.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "wong")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.click("nav >> text=My RPL claims")
+    page.click("text=Claim recognition of prior learning")
+    assert serious_violations(page) == []
+    page.select_option("#unit", "U-WEB")
+    page.fill("#statement", "Five years building and maintaining our company's responsive website.")
+    page.set_input_files("#files", str(portfolio))
+    page.click("text=Submit claim")
+    page.wait_for_selector("text=is with the bank")
+    ref = AccreditationCase.objects.get().ref
+    assert "portfolio.pdf" in page.inner_text("main")
+    page.screenshot(path=str(artifacts / "rpl-claimed-en.png"), full_page=True)
+
+    case_assign(actor=people["operator"], ref=ref, reviewers=["p1", "p2"])
+    for name in ("p1", "p2"):
+        case_review(
+            actor=User.objects.get(username=name),
+            ref=ref,
+            scores={"outcomes": 4},
+            findings="Portfolio shows it.",
+            recommendation="approved",
+        )
+    case_decide(
+        actor=people["operator"],
+        ref=ref,
+        outcome="approved",
+        reasons="The portfolio shows every outcome of U-WEB.",
+    )
+
+    page.reload()
+    assert "The portfolio shows every outcome of U-WEB." in page.inner_text("main")
+    assert serious_violations(page) == []
+    page.click("nav >> text=My outcomes")
+    statement = page.inner_text("main")
+    assert "U-WEB" in statement
+    assert "informal learning (RPL)" in statement
+    assert "4.00 GD-CREDIT" in statement
+    assert serious_violations(page) == []
+    page.screenshot(path=str(artifacts / "rpl-statement-en.png"), full_page=True)
+    context.close()

@@ -129,6 +129,7 @@ class Case:
     reviews: Mapping[str, Review] = field(default_factory=dict)
     signoffs: tuple[SignOff, ...] = ()
     decision: Decision | None = None
+    excluded_reviewers: frozenset[str] = frozenset()  # an appeal goes to a different panel
 
     @property
     def waiting_for(self) -> tuple[str, ...]:
@@ -136,12 +137,17 @@ class Case:
         return tuple(r for r in self.reviewers if r not in self.reviews)
 
 
-def new_case(kind: Kind, domains: tuple[str, ...], submitters: frozenset[str]) -> Case:
+def new_case(
+    kind: Kind,
+    domains: tuple[str, ...],
+    submitters: frozenset[str],
+    excluded_reviewers: frozenset[str] = frozenset(),
+) -> Case:
     if not domains:
         raise InvalidInput(gettext_noop("A case needs at least one descriptor domain to be judged against."))
     if kind is not Kind.RPL_CLAIM and not submitters:
         raise InvalidInput(gettext_noop("A case needs the institution that submits it."))
-    return Case(kind, domains, submitters)
+    return Case(kind, domains, submitters, excluded_reviewers=excluded_reviewers)
 
 
 def _require(case: Case, stage: Stage, action: str) -> None:
@@ -170,6 +176,11 @@ def assign_reviewers(case: Case, reviewers: Mapping[str, str | None]) -> Case:
     for reviewer, home in reviewers.items():
         if home is not None and home in case.submitters:
             raise ConflictOfInterest(reviewer=reviewer, institution=home)
+        if reviewer in case.excluded_reviewers:
+            raise ConflictOfInterest(
+                gettext_noop("%(reviewer)s judged the original claim, so cannot hear its appeal."),
+                reviewer=reviewer,
+            )
     panel = {**case.reviewers, **reviewers}
     if len(panel) < MIN_REVIEWERS:
         raise InvalidInput(
@@ -194,7 +205,10 @@ def submit_review(case: Case, review: Review) -> Case:
         raise IncompleteAssessment(problems="; ".join(problems))
     reviews = {**case.reviews, review.reviewer: review}
     done = len(reviews) >= MIN_REVIEWERS and all(r in reviews for r in case.reviewers)
-    return replace(case, reviews=reviews, stage=Stage.STAKEHOLDER_SIGNOFF if done else case.stage)
+    # A learner's RPL claim is judged by assessors against the unit's outcomes; stakeholder
+    # assurance belongs to the accreditation of programmes, not of one person's learning.
+    after_review = Stage.DECISION if case.kind is Kind.RPL_CLAIM else Stage.STAKEHOLDER_SIGNOFF
+    return replace(case, reviews=reviews, stage=after_review if done else case.stage)
 
 
 def sign_off(case: Case, signoff: SignOff) -> Case:

@@ -29,8 +29,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Register"), reverse("register:search"), "register:search"),
     ]
     if role_of(user) == "learner":
-        items.insert(0, NavItem(_("My outcomes"), reverse("deposits:statement"), "deposits:statement"))
-        items.insert(0, NavItem(_("My account"), reverse("accounts:my_account"), "accounts:my_account"))
+        items[0:0] = [
+            NavItem(_("My account"), reverse("accounts:my_account"), "accounts:my_account"),
+            NavItem(_("My outcomes"), reverse("deposits:statement"), "deposits:statement"),
+            NavItem(_("My RPL claims"), reverse("accreditation:list"), "accreditation:list"),
+        ]
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
     if allowed(user, Action.FIND_LEARNER):

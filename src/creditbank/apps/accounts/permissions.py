@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     REVIEW_CASE = "review_case"
     VIEW_CASE = "view_case"
     DEPOSIT_OUTCOMES = "deposit_outcomes"
+    CLAIM_RPL = "claim_rpl"
 
 
 # action -> role (None = anonymous) -> scope
@@ -69,7 +70,14 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.SELF_ASSESS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     Action.RUN_CASE: {"operator": Scope.ANY},
     Action.REVIEW_CASE: {"assessor": Scope.ANY},
-    Action.VIEW_CASE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION, "assessor": Scope.ANY},
+    Action.VIEW_CASE: {
+        "operator": Scope.ANY,
+        "institution": Scope.OWN_INSTITUTION,
+        "assessor": Scope.ANY,
+        "learner": Scope.OWN_RECORD,
+    },
+    # Learners claim recognition of their prior learning, and may appeal a decision once.
+    Action.CLAIM_RPL: {"learner": Scope.OWN_RECORD},
     # Institutions deposit, revoke and amend outcomes of their own accredited entries.
     Action.DEPOSIT_OUTCOMES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
@@ -90,6 +98,7 @@ ACTION_NAMES = {
     Action.REVIEW_CASE: gettext_noop("review accreditation cases"),
     Action.VIEW_CASE: gettext_noop("see this accreditation case"),
     Action.DEPOSIT_OUTCOMES: gettext_noop("deposit learning outcomes for this institution"),
+    Action.CLAIM_RPL: gettext_noop("claim recognition of prior learning"),
 }
 
 

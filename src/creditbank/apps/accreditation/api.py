@@ -6,13 +6,14 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, PersonSession, actor_of
 from creditbank.api.errors import ErrorOut
 from creditbank.apps.accounts.permissions import Action, require
-from creditbank.apps.accreditation import services
+from creditbank.apps.accreditation import rpl, services
 from creditbank.apps.accreditation.models import AccreditationCase
 from creditbank.core.errors import NotFound
 
@@ -60,6 +61,8 @@ class CaseOut(Schema):
     kind: str
     entry: str | None
     submitters: list[str]
+    learner: str | None
+    appeal_of: str | None
     stage: str
     domains: list[str]
     self_assessment: dict[str, str]
@@ -82,6 +85,8 @@ def case_out(case: AccreditationCase) -> dict[str, Any]:
         "kind": case.kind,
         "entry": case.entry.code if case.entry else None,
         "submitters": sorted(core.submitters),
+        "learner": case.learner.public_id if case.learner else None,
+        "appeal_of": case.appeal_of.ref if case.appeal_of else None,
         "stage": case.stage,
         "domains": list(case.domains),
         "self_assessment": dict(case.self_assessment),
@@ -179,3 +184,33 @@ def signoff(request: HttpRequest, ref: str, payload: SignOffIn) -> dict[str, Any
 @router.post("/accreditation/cases/{ref}/decision", response={200: CaseOut, **ERRORS}, auth=PersonSession())
 def decide(request: HttpRequest, ref: str, payload: DecideIn) -> dict[str, Any]:
     return case_out(services.case_decide(actor=request.user, ref=ref, **payload.dict()))
+
+
+def _evidence(files: list[UploadedFile]) -> list[rpl.Evidence]:
+    return [rpl.Evidence(f.name or "evidence", f.read()) for f in files]
+
+
+@router.post(
+    "/rpl/claims",
+    response={201: CaseOut, **ERRORS},
+    auth=PersonSession(),
+    summary="Claim recognition of prior learning (learners; multipart with evidence files)",
+)
+def claim_rpl(
+    request: HttpRequest, unit: Form[str], statement: Form[str], files: File[list[UploadedFile]]
+) -> Status[dict[str, Any]]:
+    case = rpl.rpl_claim(actor=request.user, unit_code=unit, statement=statement, files=_evidence(files))
+    return Status(201, case_out(case))
+
+
+@router.post(
+    "/rpl/claims/{ref}/appeal",
+    response={201: CaseOut, **ERRORS},
+    auth=PersonSession(),
+    summary="Appeal a decided claim once, to a different panel",
+)
+def appeal_rpl(
+    request: HttpRequest, ref: str, statement: Form[str], files: File[list[UploadedFile]]
+) -> Status[dict[str, Any]]:
+    case = rpl.rpl_appeal(actor=request.user, ref=ref, statement=statement, files=_evidence(files))
+    return Status(201, case_out(case))

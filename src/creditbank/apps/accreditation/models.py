@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from creditbank.apps.accounts.models import Institution
+from creditbank.apps.accounts.models import Institution, Learner
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.core.accreditation import Kind, Outcome, Stage
 
@@ -21,6 +21,17 @@ class AccreditationCase(models.Model):
         Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
     partners = models.ManyToManyField(Institution, blank=True, related_name="partner_cases")
+    learner = models.ForeignKey(
+        Learner, on_delete=models.PROTECT, null=True, blank=True, related_name="rpl_claims"
+    )
+    appeal_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeal",
+        verbose_name=_("appeal of"),
+    )
     framework = models.CharField(_("framework"), max_length=32)
     domains = models.JSONField(_("descriptor domains"))
     stage = models.CharField(_("stage"), max_length=24, choices=[(s.value, s.value) for s in Stage])
@@ -119,3 +130,18 @@ EVENT_LABELS = {
     "signed_off": _("stakeholder sign-off recorded"),
     "decided": _("decision made"),
 }
+
+
+class CaseEvidence(models.Model):
+    """A file a learner submits with an RPL claim; served only to those who may see the case."""
+
+    case = models.ForeignKey(AccreditationCase, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.original_name}"

@@ -67,11 +67,14 @@ def to_core(case: AccreditationCase) -> qa.Case:
             for r in case.reviews.all()
         },
         signoffs=tuple(qa.SignOff(s.name, s.organisation, s.statement) for s in case.signoffs.all()),
+        excluded_reviewers=frozenset(m.reviewer.username for m in case.appeal_of.panel.all())
+        if case.appeal_of
+        else frozenset(),
     )
 
 
 def case_get(ref: str, *, for_update: bool = False) -> AccreditationCase:
-    cases = AccreditationCase.objects.select_related("entry", "submitter")
+    cases = AccreditationCase.objects.select_related("entry", "submitter", "learner", "appeal_of")
     # Lock the case row only: PostgreSQL cannot lock the nullable side of the joined rows.
     case = (
         (cases.select_for_update(of=("self",)) if for_update else cases)
@@ -93,6 +96,8 @@ def case_visible(actor: Any, case: AccreditationCase) -> bool:
         )
     if role == Role.ASSESSOR:
         return case.panel.filter(reviewer_id=actor.pk).exists()
+    if role == Role.LEARNER:
+        return case.learner is not None and case.learner.user_id == actor.pk
     return False
 
 
@@ -276,6 +281,10 @@ def case_decide(
         if rank is not None:
             case.decided_level_id = framework.by_rank(rank).id
         case.decided_credits = amount
+        if case.kind == qa.Kind.RPL_CLAIM and result.approves:
+            from creditbank.apps.accreditation.rpl import deposit_recognised
+
+            deposit_recognised(case, actor)
         if case.entry_id and case.kind == qa.Kind.NEW_ENTRY:
             entry = RegisterEntry.objects.select_for_update().get(pk=case.entry_id)
             if result.approves:
@@ -312,4 +321,6 @@ def cases_for(actor: Any) -> Any:
         )
     if role == Role.ASSESSOR:
         return cases.filter(panel__reviewer_id=actor.pk)
+    if role == Role.LEARNER:
+        return cases.filter(learner__user_id=actor.pk)
     raise PermissionDenied(action=gettext_noop("see accreditation cases"))

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from creditbank.apps.accounts.models import Role, User
-from creditbank.apps.accreditation import services
+from creditbank.apps.accreditation import rpl, services
+from creditbank.apps.accreditation.models import CaseEvidence
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.register.models import RegisterEntry, Status
 from creditbank.core.accreditation import Outcome, Stage
@@ -58,7 +59,9 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            _act(user, case.ref, request.POST)
+            _act(user, case.ref, request.POST, _evidence_files(request))
+            if request.POST.get("action") == "appeal":
+                return redirect("accreditation:detail", ref=services.case_get(ref).appeal.ref)
             return redirect("accreditation:detail", ref=case.ref)
         except DomainError as exc:
             error = error_message(exc)
@@ -89,13 +92,68 @@ def case_detail(request: HttpRequest, ref: str) -> HttpResponse:
         .order_by("username"),
         "submitters": core.submitters,
         "levels": framework.levels_by_label,
+        "evidence": case.evidence.all(),
+        "is_rpl": case.kind == "rpl_claim",
+        "can_appeal": user.role == Role.LEARNER
+        and case.stage == Stage.DECIDED
+        and case.appeal_of_id is None
+        and not hasattr(case, "appeal"),
     }
     return render(request, "accreditation/detail.html", context, status=422 if error else 200)
 
 
-def _act(user: Any, ref: str, data: Any) -> None:
+def _evidence_files(request: HttpRequest) -> list[rpl.Evidence]:
+    return [rpl.Evidence(f.name or "evidence", f.read()) for f in request.FILES.getlist("files")]
+
+
+@login_required
+def rpl_new(request: HttpRequest) -> HttpResponse:
+    """A learner's claim for recognition of prior learning against an accredited unit."""
+    user: Any = request.user
+    if user.role != Role.LEARNER:
+        raise DjangoPermissionDenied
+    context: dict[str, Any] = {
+        "units": RegisterEntry.objects.filter(status=Status.ACCREDITED).order_by("code"),
+        "values": request.POST,
+    }
+    if request.method == "POST":
+        try:
+            case = rpl.rpl_claim(
+                actor=user, unit_code=request.POST.get("unit", ""), statement=request.POST.get("statement", ""),
+                files=_evidence_files(request),
+            )  # fmt: skip
+            messages.success(request, _("Your claim %(ref)s is with the bank.") % {"ref": case.ref})
+            return redirect("accreditation:detail", ref=case.ref)
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+    return render(request, "accreditation/rpl_new.html", context, status=422 if context.get("error") else 200)
+
+
+@login_required
+def evidence(request: HttpRequest, ref: str, evidence_id: int) -> FileResponse:
+    """Evidence files are private: only people who may see the case get them."""
+    try:
+        case = services.case_get(ref)
+    except DomainError:
+        raise Http404 from None
+    if not services.case_visible(request.user, case):
+        raise Http404
+    found = CaseEvidence.objects.filter(case=case, pk=evidence_id).first()
+    if found is None:
+        raise Http404
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+
+
+def _act(user: Any, ref: str, data: Any, files: list[rpl.Evidence] | None = None) -> None:
     action = data.get("action")
-    if action == "self_assess":
+    if action == "appeal":
+        rpl.rpl_appeal(actor=user, ref=ref, statement=data.get("statement", ""), files=files or [])
+    elif action == "self_assess":
         findings = {k[len("finding-") :]: v for k, v in data.items() if k.startswith("finding-")}
         services.case_self_assess(actor=user, ref=ref, findings=findings)
     elif action == "assign":

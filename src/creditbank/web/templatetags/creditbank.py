@@ -38,3 +38,14 @@ def outcome(value: str) -> str:
         return gettext(Outcome(value).label)
     except ValueError:
         return value
+
+
+@register.filter
+def outcome_type(value: str) -> str:
+    """A learning outcome's type code as words in the page's language."""
+    from creditbank.core.deposits import OutcomeType
+
+    try:
+        return gettext(OutcomeType(value).label)
+    except ValueError:
+        return value
