@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -62,6 +63,13 @@ INSTITUTIONS = [
     ),
 ]
 
+# Invented but valid unified social credit codes for the mainland demo institutions.
+DEMO_USCC = {
+    "gz-open": "12440000MB2C39181X",
+    "sz-poly": "12440300MB2C47753U",
+    "gba-skills": "52440600MJL176424P",
+}
+
 # username, display name, role, institution code
 PEOPLE = [
     ("learner", "陈晓明 Chen Xiaoming", Role.LEARNER, None),
@@ -87,8 +95,11 @@ def demo_bank_load() -> list[Login]:
         for code, en, zh, kind, region, city in INSTITUTIONS:
             institutions[code], _ = Institution.objects.update_or_create(
                 code=code,
-                defaults={"name_en": en, "name_zh": zh, "kind": kind, "region": region, "city": city},
-            )
+                defaults={
+                    "name_en": en, "name_zh": zh, "kind": kind, "region": region, "city": city,
+                    "uscc": DEMO_USCC.get(code), "alliance_joined": date(2021, 9, 1),
+                },
+            )  # fmt: skip
         logins = []
         for username, name, role, inst in PEOPLE:
             user, _ = User.objects.update_or_create(

@@ -25,6 +25,7 @@ learners_app = typer.Typer(help="Lifelong learning accounts.", no_args_is_help=T
 register_app = typer.Typer(help="The qualifications register.", no_args_is_help=True)
 accreditation_app = typer.Typer(help="Accreditation cases.", no_args_is_help=True)
 deposit_app = typer.Typer(help="Deposits of learning outcomes.", no_args_is_help=True)
+institutions_app = typer.Typer(help="Institutions of the alliance.", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 app.add_typer(levels_app, name="levels")
 app.add_typer(credits_app, name="credits")
@@ -33,6 +34,7 @@ app.add_typer(learners_app, name="learners")
 app.add_typer(register_app, name="register")
 app.add_typer(accreditation_app, name="accreditation")
 app.add_typer(deposit_app, name="deposit")
+app.add_typer(institutions_app, name="institutions")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -522,6 +524,80 @@ def deposit_import(
         err.print(f"  line {issue['line']}: {'; '.join(issue['problems'])}", highlight=False)
     if batch.rejected:
         raise typer.Exit(1)
+
+
+@institutions_app.command("list")
+@command
+def institutions_list(as_json: JsonOption = False) -> None:
+    """Institutions with their region, credit code and alliance dates."""
+    from creditbank.apps.accounts.api import institution_out
+    from creditbank.apps.accounts.models import Institution
+
+    rows = [institution_out(i) for i in Institution.objects.order_by("code")]
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        member = f"{r['alliance_joined'] or '-'}..{r['alliance_left'] or ''}"
+        out.print(
+            f"{r['code']:<14} {r['region']:<3} {r['uscc'] or '-':<19} {member:<24} {r['name_en']}",
+            highlight=False,
+        )
+
+
+@institutions_app.command("add")
+@command
+def institutions_add(
+    code: str,
+    name_en: Annotated[str, typer.Option("--name-en")],
+    name_zh: Annotated[str, typer.Option("--name-zh")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="university, vocational_college, open_university, training_body, enterprise, certificate_body"
+        ),
+    ],
+    region: Annotated[str, typer.Option(help="GD, HK, MO, CN or XX")],
+    operator: OperatorOption,
+    city: Annotated[str, typer.Option()] = "",
+    uscc: Annotated[str, typer.Option(help="Unified social credit code (mainland institutions)")] = "",
+) -> None:
+    """Register an institution."""
+    from creditbank.apps.accounts.institutions import institution_register
+
+    i = institution_register(
+        actor=_operator(operator),
+        code=code,
+        name_en=name_en,
+        name_zh=name_zh,
+        kind=kind,
+        region=region,
+        city=city,
+        uscc=uscc,
+    )
+    out.print(f"Registered {i.code}.")
+
+
+@institutions_app.command("alliance")
+@command
+def institutions_alliance(
+    code: str,
+    operator: OperatorOption,
+    joined: Annotated[str, typer.Option(help="YYYY-MM-DD")] = "",
+    left: Annotated[str, typer.Option(help="YYYY-MM-DD")] = "",
+) -> None:
+    """Record when an institution joined or left the alliance."""
+    from datetime import date
+
+    from creditbank.apps.accounts.institutions import institution_alliance
+    from creditbank.core.errors import InvalidInput
+
+    try:
+        j, lt = (date.fromisoformat(joined) if joined else None), (date.fromisoformat(left) if left else None)
+    except ValueError:
+        raise InvalidInput("Dates are written YYYY-MM-DD.") from None
+    i = institution_alliance(actor=_operator(operator), code=code, joined=j, left=lt)
+    out.print(f"{i.code}: member from {i.alliance_joined or '-'} to {i.alliance_left or 'now'}.")
 
 
 def main() -> None:

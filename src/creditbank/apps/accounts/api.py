@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, PersonSession, actor_of
 from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.institutions import institution_alliance, institution_register
 from creditbank.apps.accounts.learners import (
     learner_export,
     learner_find,
@@ -186,3 +188,76 @@ def my_learner(request: HttpRequest) -> dict[str, Any]:
 )
 def my_export(request: HttpRequest) -> dict[str, Any]:
     return learner_export(actor=request.user, learner=learner_of(request.user))
+
+
+class InstitutionIn(Schema):
+    code: str
+    name_en: str
+    name_zh: str
+    kind: str
+    region: str
+    city: str = ""
+    uscc: str = ""
+
+
+class AllianceIn(Schema):
+    joined: date | None = None
+    left: date | None = None
+
+
+class InstitutionOut(Schema):
+    code: str
+    name_en: str
+    name_zh: str
+    kind: str
+    region: str
+    city: str
+    uscc: str | None
+    alliance_joined: str | None
+    alliance_left: str | None
+
+
+def institution_out(i: Institution) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "name_en": i.name_en,
+        "name_zh": i.name_zh,
+        "kind": i.kind,
+        "region": i.region,
+        "city": i.city,
+        "uscc": i.uscc,
+        "alliance_joined": i.alliance_joined.isoformat() if i.alliance_joined else None,
+        "alliance_left": i.alliance_left.isoformat() if i.alliance_left else None,
+    }
+
+
+@router.get(
+    "/institutions",
+    response=list[InstitutionOut],
+    summary="Institutions and their alliance membership (public)",
+)
+def list_institutions(request: HttpRequest) -> list[dict[str, Any]]:
+    """Public: verifiers check whether an issuer belonged to the alliance on a date."""
+    return [institution_out(i) for i in Institution.objects.order_by("code")]
+
+
+@router.post(
+    "/institutions",
+    response={201: InstitutionOut, **ERRORS},
+    auth=PersonSession(),
+    summary="Register an institution (operators)",
+)
+def register_institution(request: HttpRequest, payload: InstitutionIn) -> Status[dict[str, Any]]:
+    return Status(201, institution_out(institution_register(actor=request.user, **payload.dict())))
+
+
+@router.post(
+    "/institutions/{code}/alliance",
+    response={200: InstitutionOut, **ERRORS},
+    auth=PersonSession(),
+    summary="Alliance dates (operators)",
+)
+def set_alliance(request: HttpRequest, code: str, payload: AllianceIn) -> dict[str, Any]:
+    return institution_out(
+        institution_alliance(actor=request.user, code=code, joined=payload.joined, left=payload.left)
+    )

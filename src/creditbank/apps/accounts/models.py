@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,12 @@ class Institution(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
     region = models.CharField(_("region"), max_length=2, choices=Region.choices)
     city = models.CharField(_("city"), max_length=64, blank=True)
+    # Mainland organisations' unified social credit code (GB 32100); Hong Kong and Macao have none.
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True
+    )
+    alliance_joined = models.DateField(_("joined the alliance"), null=True, blank=True)
+    alliance_left = models.DateField(_("left the alliance"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -51,6 +59,12 @@ class Institution(models.Model):
 
     def display_name(self, language_code: str) -> str:
         return self.name_zh if language_code.startswith("zh") else self.name_en
+
+    def in_alliance(self, on: date) -> bool:
+        """Was the institution a member of the credit-bank alliance on this date?"""
+        if self.alliance_joined is None or on < self.alliance_joined:
+            return False
+        return self.alliance_left is None or on < self.alliance_left
 
 
 class User(AbstractUser):

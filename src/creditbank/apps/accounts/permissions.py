@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     VIEW_CASE = "view_case"
     DEPOSIT_OUTCOMES = "deposit_outcomes"
     CLAIM_RPL = "claim_rpl"
+    MANAGE_INSTITUTIONS = "manage_institutions"
 
 
 # action -> role (None = anonymous) -> scope
@@ -78,6 +79,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     },
     # Learners claim recognition of their prior learning, and may appeal a decision once.
     Action.CLAIM_RPL: {"learner": Scope.OWN_RECORD},
+    # Operators admit institutions to the alliance and keep their identity and dates.
+    Action.MANAGE_INSTITUTIONS: {"operator": Scope.ANY},
     # Institutions deposit, revoke and amend outcomes of their own accredited entries.
     Action.DEPOSIT_OUTCOMES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
@@ -99,6 +102,7 @@ ACTION_NAMES = {
     Action.VIEW_CASE: gettext_noop("see this accreditation case"),
     Action.DEPOSIT_OUTCOMES: gettext_noop("deposit learning outcomes for this institution"),
     Action.CLAIM_RPL: gettext_noop("claim recognition of prior learning"),
+    Action.MANAGE_INSTITUTIONS: gettext_noop("manage institutions and the alliance"),
 }
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("me/export.json", learner_views.my_export, name="my_export"),
     path("learners/", learner_views.learners, name="learners"),
     path("signup/", learner_views.signup, name="signup"),
+    path("institutions/", views.institutions, name="institutions"),
 ]

@@ -48,3 +48,41 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     if institution is not None and allowed(user, Action.MANAGE_API_KEYS, institution_id=institution.pk):
         context["keys"] = list(institution.api_keys.all())
     return render(request, "accounts/api_keys.html", context)
+
+
+@login_required
+def institutions(request: HttpRequest) -> HttpResponse:
+    """Operators: the alliance's institutions, their identity and membership dates."""
+    from datetime import date
+
+    from creditbank.apps.accounts.institutions import institution_alliance, institution_register
+    from creditbank.apps.accounts.models import InstitutionKind, Region
+
+    user: Any = request.user
+    if not allowed(user, Action.MANAGE_INSTITUTIONS):
+        raise DjangoPermissionDenied
+    fields = ("code", "name_en", "name_zh", "kind", "region", "city", "uscc")
+    context: dict[str, Any] = {
+        "kinds": InstitutionKind.choices,
+        "regions": Region.choices,
+        "values": {k: request.POST.get(k, "") for k in fields},
+    }
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "alliance":
+                joined, left = request.POST.get("joined") or None, request.POST.get("left") or None
+                institution_alliance(
+                    actor=user,
+                    code=request.POST.get("code", ""),
+                    joined=date.fromisoformat(joined) if joined else None,
+                    left=date.fromisoformat(left) if left else None,
+                )
+            else:
+                institution_register(actor=user, **context["values"])
+            return redirect("accounts:institutions")
+        except ValueError:
+            context["error"] = _("Dates are written YYYY-MM-DD.")
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+    context["institutions"] = Institution.objects.order_by("region", "code")
+    return render(request, "accounts/institutions.html", context, status=422 if context.get("error") else 200)
