@@ -375,3 +375,110 @@ def test_the_refusal_names_the_status_in_the_readers_language(
     assert again["code"] == "conflict"
     assert "认证中" in again["message"]
     assert "in_review" not in again["message"]
+
+
+def test_an_approved_programme_alignment_joins_the_graph_for_that_programme_only(
+    client: Client, people: Any, panel: Any, reference_data: Any
+) -> None:
+    from datetime import date
+
+    from creditbank.apps.frameworks.selectors import registry
+    from creditbank.apps.register.services import entry_record_accreditation
+
+    diploma = entry_create(
+        actor=people["institution"],
+        doc={"code": "SZP-SE-DIP", "kind": "diploma", "title_en": "Diploma in Software Technology", "title_zh": "软件技术专业",
+             "framework": "GDLEQF", "level": "5", "credits": "120", "credit_system": "GD-CREDIT", "sector": "ict",
+             "outcomes_en": "Develop software.", "outcomes_zh": "开发软件。", "valid_from": "2020-09-01"},
+    )  # fmt: skip
+    with pytest.raises(DomainError, match="Only an accredited programme"):
+        case_open(
+            actor=people["institution"],
+            entry_code=diploma.code,
+            kind="programme_alignment",
+            target_framework="HKQF",
+            target_level="4",
+        )
+    entry_record_accreditation(
+        actor=people["operator"],
+        code=diploma.code,
+        accredited_on=date(2021, 6, 1),
+        next_review_on=None,
+        note="QA",
+    )
+    ref = case_open(
+        actor=people["institution"],
+        entry_code=diploma.code,
+        kind="programme_alignment",
+        target_framework="HKQF",
+        target_level="4",
+    ).ref
+    hk_domains = {d.key: "evidence" for d in registry().framework("HKQF").domains}
+    case_self_assess(actor=people["institution"], ref=ref, findings=hk_domains)
+    case_assign(actor=people["operator"], ref=ref, reviewers=["expert", "hk-expert"])
+    for reviewer in panel.values():
+        case_review(
+            actor=reviewer,
+            ref=ref,
+            scores=dict.fromkeys(hk_domains, 4),
+            findings="Matches HKQF 4.",
+            recommendation="approved",
+        )
+    case_sign_off(
+        actor=people["operator"], ref=ref, name="Chan", organisation="HK employers", statement="Agreed."
+    )
+    with pytest.raises(DomainError, match="at which level"):
+        case_decide(actor=people["operator"], ref=ref, outcome="approved", reasons="Matches.")
+    case_decide(
+        actor=people["operator"],
+        ref=ref,
+        outcome="approved",
+        reasons="Matches the HKQF 4 descriptors.",
+        level="4",
+    )
+    graph = registry().graph
+    mapping = graph.map_level(registry().framework("GDLEQF").level("5"), "HKQF")
+    assert mapping.matches == ()  # no framework-level answer is invented
+    alignment = next(p for p in mapping.programme_alignments if p.correspondence.id == f"PA-{ref}")
+    assert alignment.target_level == "HKQF-4"
+    assert "SZP-SE-DIP" in alignment.correspondence.scope.en  # type: ignore[union-attr]
+    assert (
+        RegisterEntry.objects.get(code=diploma.code).level_id == "GDLEQF-5"
+    )  # the programme itself is unchanged
+    api = client.get("/api/v1/levels/map", {"level": "GDLEQF:5", "to": "HKQF"}).json()
+    assert any(n["correspondence"] == f"PA-{ref}" for n in api["notes"])
+
+
+def test_api_opens_an_alignment_case(client: Client, people: Any, reference_data: Any) -> None:
+    from datetime import date
+
+    from creditbank.apps.register.services import entry_record_accreditation
+
+    entry_create(
+        actor=people["institution"],
+        doc={"code": "SZP-DIP", "kind": "diploma", "title_en": "Diploma", "title_zh": "专科", "framework": "GDLEQF",
+             "level": "5", "credits": "120", "credit_system": "GD-CREDIT", "sector": "ict", "outcomes_en": "x",
+             "outcomes_zh": "x", "valid_from": "2020-09-01"},
+    )  # fmt: skip
+    entry_record_accreditation(
+        actor=people["operator"],
+        code="SZP-DIP",
+        accredited_on=date(2021, 6, 1),
+        next_review_on=None,
+        note="QA",
+    )
+    login(client, people["institution"])
+    body = {
+        "entry": "SZP-DIP",
+        "kind": "programme_alignment",
+        "target_framework": "HKQF",
+        "target_level": "4",
+    }
+    opened = client.post("/api/v1/accreditation/cases", data=body, content_type="application/json").json()
+    assert (opened["target"], opened["domains"][0]) == ("HKQF-4", "knowledge_and_intellectual_skills")
+    same = client.post(
+        "/api/v1/accreditation/cases",
+        data={**body, "target_framework": "GDLEQF"},
+        content_type="application/json",
+    )
+    assert same.status_code == 422

@@ -25,6 +25,8 @@ class OpenIn(Schema):
     entry: str
     kind: str = "new_entry"
     partners: list[str] = []
+    target_framework: str = ""
+    target_level: str = ""
 
 
 class SelfAssessIn(Schema):
@@ -63,6 +65,7 @@ class CaseOut(Schema):
     submitters: list[str]
     learner: str | None
     appeal_of: str | None
+    target: str | None
     stage: str
     domains: list[str]
     self_assessment: dict[str, str]
@@ -86,6 +89,7 @@ def case_out(case: AccreditationCase) -> dict[str, Any]:
         "entry": case.entry.code if case.entry else None,
         "submitters": sorted(core.submitters),
         "learner": case.learner.public_id if case.learner else None,
+        "target": case.target_level_id or None,
         "appeal_of": case.appeal_of.ref if case.appeal_of else None,
         "stage": case.stage,
         "domains": list(case.domains),
@@ -139,7 +143,12 @@ def list_cases(request: HttpRequest, stage: str = "") -> list[dict[str, Any]]:
 )
 def open_case(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
     case = services.case_open(
-        actor=actor_of(request), entry_code=payload.entry, kind=payload.kind, partners=payload.partners
+        actor=actor_of(request),
+        entry_code=payload.entry,
+        kind=payload.kind,
+        partners=payload.partners,
+        target_framework=payload.target_framework,
+        target_level=payload.target_level,
     )
     return Status(201, case_out(case))
 

@@ -33,6 +33,9 @@ class AccreditationCase(models.Model):
         verbose_name=_("appeal of"),
     )
     framework = models.CharField(_("framework"), max_length=32)
+    # For a programme alignment: the framework and level the programme is proposed to align with.
+    target_framework = models.CharField(_("aligned with framework"), max_length=32, blank=True)
+    target_level_id = models.CharField(_("proposed level"), max_length=48, blank=True)
     domains = models.JSONField(_("descriptor domains"))
     stage = models.CharField(_("stage"), max_length=24, choices=[(s.value, s.value) for s in Stage])
     self_assessment = models.JSONField(_("self-assessment"), default=dict)

@@ -108,11 +108,21 @@ def _log(case: AccreditationCase, actor: Any, action: str, **detail: Any) -> Non
 
 
 def case_open(
-    *, actor: Any, entry_code: str, kind: str = qa.Kind.NEW_ENTRY, partners: Sequence[str] = ()
+    *,
+    actor: Any,
+    entry_code: str,
+    kind: str = qa.Kind.NEW_ENTRY,
+    partners: Sequence[str] = (),
+    target_framework: str = "",
+    target_level: str = "",
 ) -> AccreditationCase:
-    """Open a case for a draft register entry (or one not accredited before); the entry goes into review."""
+    """Open a case for a draft register entry (or one not accredited before); the entry goes into
+    review. A programme alignment instead takes an accredited programme and a proposed level of
+    another framework, and leaves the programme as it is."""
     entry = entry_get(entry_code)
     require(actor, Action.OPEN_CASE, institution_id=entry.owner_id)
+    if kind == qa.Kind.PROGRAMME_ALIGNMENT:
+        return _open_alignment(actor, entry, target_framework, target_level)
     if entry.status not in (Status.DRAFT, Status.REJECTED):
         raise Conflict(
             gettext_noop("Entry %(code)s is %(status)s; only drafts go to accreditation."),
@@ -147,6 +157,62 @@ def case_open(
         RegisterEntry.objects.filter(pk=entry.pk).update(status=Status.IN_REVIEW)
         _log(case, actor, "opened", entry=entry.code, kind=case_kind.value)
     return case
+
+
+def _open_alignment(
+    actor: Any, entry: RegisterEntry, target_framework: str, target_level: str
+) -> AccreditationCase:
+    if entry.status != Status.ACCREDITED:
+        raise Conflict(gettext_noop("Only an accredited programme can be aligned with another framework."))
+    reg = registry()
+    target = reg.framework(target_framework)
+    if target.code == entry.framework:
+        raise InvalidInput(gettext_noop("Choose a framework other than the programme's own."))
+    level = target.level(target_level)
+    domains = tuple(d.key for d in target.domains) or OVERALL
+    qa.new_case(qa.Kind.PROGRAMME_ALIGNMENT, domains, frozenset({entry.owner.code}))
+    with transaction.atomic():
+        case = AccreditationCase.objects.create(
+            ref=_ref(),
+            kind=qa.Kind.PROGRAMME_ALIGNMENT.value,
+            entry=entry,
+            submitter=entry.owner,
+            framework=target.code,  # judged against the target framework's descriptors
+            target_framework=target.code,
+            target_level_id=level.id,
+            domains=list(domains),
+            stage=qa.Stage.SELF_ASSESSMENT.value,
+        )
+        _log(case, actor, "opened", entry=entry.code, kind=qa.Kind.PROGRAMME_ALIGNMENT.value, target=level.id)
+    return case
+
+
+def _record_alignment(case: AccreditationCase, level_id: str) -> None:
+    """An approved alignment joins the referencing graph as a programme-scoped edge."""
+    from creditbank.apps.frameworks.services import correspondence_store
+
+    entry = case.entry
+    assert entry is not None  # alignment cases always have their programme
+    owner = entry.owner
+    scope = {
+        "en": f"Only the programme {entry.code} {entry.title_en} of {owner.name_en}, as decided in case {case.ref}.",
+        "zh_hans": f"仅适用于{owner.name_zh}的课程 {entry.code}「{entry.title_zh}」（认证个案 {case.ref}）。",
+        "zh_hant": f"僅適用於{owner.name_zh}的課程 {entry.code}「{entry.title_zh}」（評審個案 {case.ref}）。",
+    }
+    document = {
+        "id": f"PA-{case.ref}",
+        "kind": "programme_alignment",
+        "from": {"framework": entry.framework, "levels": [entry.level_id]},
+        "to": {"framework": case.target_framework, "levels": [level_id]},
+        "relation": "equivalent",
+        "basis": "accreditation_decision",
+        "decided": timezone.localdate().isoformat(),
+        "symmetric": False,
+        "scope": scope,
+        "sources": [f"creditbank accreditation case {case.ref}"],
+        "confidence": "high",
+    }
+    correspondence_store(document, "programme_alignment", entry.framework, case.target_framework)
 
 
 def _transition(actor: Any, ref: str, action: Action, step: Any) -> AccreditationCase:
@@ -281,6 +347,13 @@ def case_decide(
         if rank is not None:
             case.decided_level_id = framework.by_rank(rank).id
         case.decided_credits = amount
+        if case.kind == qa.Kind.PROGRAMME_ALIGNMENT and result.approves:
+            if not case.decided_level_id:
+                raise InvalidInput(
+                    gettext_noop("Say at which level of %(framework)s the programme is aligned."),
+                    framework=case.framework,
+                )
+            _record_alignment(case, case.decided_level_id)
         if case.kind == qa.Kind.RPL_CLAIM and result.approves:
             from creditbank.apps.accreditation.rpl import deposit_recognised
 

@@ -32,7 +32,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"stages": [(s.value, s.label) for s in Stage], "error": None}
     if request.method == "POST":
         try:
-            case = services.case_open(actor=user, entry_code=request.POST.get("entry", ""))
+            case = services.case_open(
+                actor=user,
+                entry_code=request.POST.get("entry", ""),
+                kind=request.POST.get("kind", "new_entry"),
+                target_framework=request.POST.get("target_framework", ""),
+                target_level=request.POST.get("target_level", ""),
+            )
             messages.success(request, _("Opened case %(ref)s.") % {"ref": case.ref})
             return redirect("accreditation:detail", ref=case.ref)
         except DomainError as exc:
@@ -44,6 +50,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
         drafts = drafts.none()
     context["cases"] = cases.order_by("stage", "updated_at")
     context["drafts"] = drafts.order_by("code")
+    programmes = RegisterEntry.objects.filter(status=Status.ACCREDITED, entry_type="qualification")
+    if user.role == Role.INSTITUTION:
+        programmes = programmes.filter(owner_id=user.institution_id)
+    elif user.role != Role.OPERATOR:
+        programmes = programmes.none()
+    context["programmes"] = programmes.order_by("code")
+    context["frameworks"] = registry().ordered_frameworks()
     return render(request, "accreditation/list.html", context, status=422 if context["error"] else 200)
 
 
