@@ -324,3 +324,35 @@ def test_cli_import_reports_rows_and_exits_1_on_rejection(people: Any, bank: Any
     assert clean.exit_code == 0, clean.stderr
     assert "0 new, 1 already present, 0 rejected" in clean.stdout
     assert json.loads(json.dumps(list(LearningOutcome.objects.values_list("result", flat=True)))) == ["A"]
+
+
+@pytest.mark.skipif(
+    not __import__("shutil").which("pdftotext"), reason="needs poppler-utils (installed by .ci/run)"
+)
+def test_the_statement_pdf_has_the_record_and_embeds_its_cjk_font(
+    client: Client, people: Any, bank: Any, tmp_path: Path
+) -> None:
+    import subprocess
+
+    deposit_batch(
+        actor=people["institution"],
+        rows=[row(bank["wong"]), row(bank["wong"], "U-102")],
+        idempotency_key="pdf",
+    )
+    login(client, bank["wong"].user)
+    response = client.get("/deposits/statement/", {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert bank["wong"].public_id in text
+    assert "课程 U-101" in text
+    assert "学习成果清单" in text  # the PDF speaks the reader's language
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSansCJK" in fonts.replace(" ", "").replace("-", "")
+    assert "Serif" not in fonts  # no fallback font: every glyph comes from the CJK sans
+    assert all(
+        line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip()
+    )  # every font embedded

@@ -166,6 +166,18 @@ def my_statement(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         return render(request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status)
+    if request.GET.get("format") == "pdf":
+        from creditbank.apps.deposits.pdf import statement_pdf
+
+        try:
+            document = statement_pdf(found)
+        except DomainError as exc:
+            return render(
+                request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status
+            )
+        response = HttpResponse(document, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="statement-{learner.public_id}.pdf"'
+        return response
     if request.GET.get("format") == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
