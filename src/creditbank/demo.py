@@ -124,6 +124,8 @@ def demo_bank_load() -> list[Login]:
         _demo_register(User.objects.get(username="operator"))
         _demo_case(User.objects.get(username="institution"), User.objects.get(username="operator"))
         operator = User.objects.get(username="operator")
+        User.objects.filter(username="assessor").update(expertise_sectors=["education", "ict"])
+        User.objects.filter(username="assessor2").update(expertise_sectors=["ict", "manufacturing"])
         load_demo_learners(operator)
         _demo_learner_outcomes(User.objects.get(username="learner"), operator)
     return logins

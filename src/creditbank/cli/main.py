@@ -26,6 +26,7 @@ register_app = typer.Typer(help="The qualifications register.", no_args_is_help=
 accreditation_app = typer.Typer(help="Accreditation cases.", no_args_is_help=True)
 deposit_app = typer.Typer(help="Deposits of learning outcomes.", no_args_is_help=True)
 institutions_app = typer.Typer(help="Institutions of the alliance.", no_args_is_help=True)
+assessors_app = typer.Typer(help="Assessors and their expertise.", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 app.add_typer(levels_app, name="levels")
 app.add_typer(credits_app, name="credits")
@@ -35,6 +36,7 @@ app.add_typer(register_app, name="register")
 app.add_typer(accreditation_app, name="accreditation")
 app.add_typer(deposit_app, name="deposit")
 app.add_typer(institutions_app, name="institutions")
+app.add_typer(assessors_app, name="assessors")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -598,6 +600,39 @@ def institutions_alliance(
         raise InvalidInput("Dates are written YYYY-MM-DD.") from None
     i = institution_alliance(actor=_operator(operator), code=code, joined=j, left=lt)
     out.print(f"{i.code}: member from {i.alliance_joined or '-'} to {i.alliance_left or 'now'}.")
+
+
+@assessors_app.command("list")
+@command
+def assessors_list(operator: OperatorOption) -> None:
+    """Assessors with their home institution and sectors."""
+    from creditbank.apps.accounts.api import assessor_out
+    from creditbank.apps.accounts.models import User
+    from creditbank.apps.accounts.permissions import Action, require
+
+    require(_operator(operator), Action.MANAGE_ASSESSORS)
+    for a in User.objects.filter(role="assessor").select_related("institution").order_by("username"):
+        row = assessor_out(a)
+        out.print(
+            f"{row['username']:<14} {row['institution'] or 'independent':<12} {', '.join(row['sectors']) or '-'}",
+            highlight=False,
+        )
+
+
+@assessors_app.command("sectors")
+@command
+def assessors_sectors(
+    username: str,
+    operator: OperatorOption,
+    sector: Annotated[
+        list[str] | None, typer.Option("--sector", help="A register sector code; repeat")
+    ] = None,
+) -> None:
+    """Set the sectors an assessor can judge (replaces the list)."""
+    from creditbank.apps.accounts.assessors import assessor_set_sectors
+
+    a = assessor_set_sectors(actor=_operator(operator), username=username, sectors=sector or [])
+    out.print(f"{a.username}: {', '.join(a.expertise_sectors) or 'no sectors'}")
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Accreditation"), reverse("accreditation:list"), "accreditation:list"))
     if allowed(user, Action.MANAGE_INSTITUTIONS):
         items.append(NavItem(_("Institutions"), reverse("accounts:institutions"), "accounts:institutions"))
+        items.append(NavItem(_("Assessors"), reverse("accounts:assessors"), "accounts:assessors"))
     if allowed(user, Action.PUBLISH_FRAMEWORK):
         items.append(NavItem(_("Publish framework"), reverse("frameworks:publish"), "frameworks:publish"))
     if allowed(user, Action.MANAGE_API_KEYS):

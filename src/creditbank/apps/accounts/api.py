@@ -261,3 +261,51 @@ def set_alliance(request: HttpRequest, code: str, payload: AllianceIn) -> dict[s
     return institution_out(
         institution_alliance(actor=request.user, code=code, joined=payload.joined, left=payload.left)
     )
+
+
+class AssessorOut(Schema):
+    username: str
+    name: str
+    institution: str | None
+    sectors: list[str]
+
+
+class SectorsIn(Schema):
+    sectors: list[str]
+
+
+def assessor_out(a: Any) -> dict[str, Any]:
+    return {
+        "username": a.username,
+        "name": str(a),
+        "institution": a.institution.code if a.institution else None,
+        "sectors": a.expertise_sectors,
+    }
+
+
+@router.get(
+    "/assessors",
+    response={200: list[AssessorOut], **ERRORS},
+    auth=PersonSession(),
+    summary="Assessors (operators)",
+)
+def list_assessors(request: HttpRequest) -> list[dict[str, Any]]:
+    from creditbank.apps.accounts.models import User
+
+    require(request.user, Action.MANAGE_ASSESSORS)
+    return [
+        assessor_out(a)
+        for a in User.objects.filter(role="assessor").select_related("institution").order_by("username")
+    ]
+
+
+@router.post(
+    "/assessors/{username}/sectors",
+    response={200: AssessorOut, **ERRORS},
+    auth=PersonSession(),
+    summary="Set sectors",
+)
+def set_sectors(request: HttpRequest, username: str, payload: SectorsIn) -> dict[str, Any]:
+    from creditbank.apps.accounts.assessors import assessor_set_sectors
+
+    return assessor_out(assessor_set_sectors(actor=request.user, username=username, sectors=payload.sectors))

@@ -80,6 +80,8 @@ class User(AbstractUser):
         related_name="staff",
     )
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # Assessors: the sectors they can judge (register sector codes), for choosing panels.
+    expertise_sectors = models.JSONField(_("expertise sectors"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("user")

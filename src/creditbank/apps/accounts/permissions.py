@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     DEPOSIT_OUTCOMES = "deposit_outcomes"
     CLAIM_RPL = "claim_rpl"
     MANAGE_INSTITUTIONS = "manage_institutions"
+    MANAGE_ASSESSORS = "manage_assessors"
 
 
 # action -> role (None = anonymous) -> scope
@@ -81,6 +82,7 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.CLAIM_RPL: {"learner": Scope.OWN_RECORD},
     # Operators admit institutions to the alliance and keep their identity and dates.
     Action.MANAGE_INSTITUTIONS: {"operator": Scope.ANY},
+    Action.MANAGE_ASSESSORS: {"operator": Scope.ANY},
     # Institutions deposit, revoke and amend outcomes of their own accredited entries.
     Action.DEPOSIT_OUTCOMES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
@@ -103,6 +105,7 @@ ACTION_NAMES = {
     Action.DEPOSIT_OUTCOMES: gettext_noop("deposit learning outcomes for this institution"),
     Action.CLAIM_RPL: gettext_noop("claim recognition of prior learning"),
     Action.MANAGE_INSTITUTIONS: gettext_noop("manage institutions and the alliance"),
+    Action.MANAGE_ASSESSORS: gettext_noop("manage assessors"),
 }
 
 

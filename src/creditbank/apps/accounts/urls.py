@@ -10,4 +10,5 @@ urlpatterns = [
     path("learners/", learner_views.learners, name="learners"),
     path("signup/", learner_views.signup, name="signup"),
     path("institutions/", views.institutions, name="institutions"),
+    path("assessors/", views.assessors, name="assessors"),
 ]

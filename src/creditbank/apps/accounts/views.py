@@ -86,3 +86,31 @@ def institutions(request: HttpRequest) -> HttpResponse:
             context["error"] = error_message(exc)
     context["institutions"] = Institution.objects.order_by("region", "code")
     return render(request, "accounts/institutions.html", context, status=422 if context.get("error") else 200)
+
+
+@login_required
+def assessors(request: HttpRequest) -> HttpResponse:
+    """Operators: assessors, their home institution and the sectors they can judge."""
+    from creditbank.apps.accounts.assessors import assessor_set_sectors
+    from creditbank.apps.accounts.models import Role, User
+    from creditbank.apps.register.models import Sector
+
+    user: Any = request.user
+    if not allowed(user, Action.MANAGE_ASSESSORS):
+        raise DjangoPermissionDenied
+    error = None
+    if request.method == "POST":
+        try:
+            assessor_set_sectors(
+                actor=user, username=request.POST.get("username", ""), sectors=request.POST.getlist("sector")
+            )
+            return redirect("accounts:assessors")
+        except DomainError as exc:
+            error = error_message(exc)
+    people = User.objects.filter(role=Role.ASSESSOR).select_related("institution").order_by("username")
+    return render(
+        request,
+        "accounts/assessors.html",
+        {"assessors": people, "sectors": Sector.choices, "error": error},
+        status=422 if error else 200,
+    )
