@@ -22,6 +22,14 @@ def serious_violations(page: Any) -> list[str]:
     ]
 
 
+def sign_in(page: Any, base_url: str, username: str) -> None:
+    """Sign in through the login form, as a person does."""
+    page.goto(f"{base_url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+
+
 def switch_language(page: Any, code: str) -> None:
     """Use the header's language switcher as a person would, and wait for the page it leads to."""
     page.select_option("#language-select", code)
@@ -118,10 +126,7 @@ def test_a_person_opens_their_own_account_and_sees_it(
 
     staff_context = browser.new_context(locale="en-GB")
     staff = staff_context.new_page()
-    staff.goto(f"{live_server.url}/login/")
-    staff.fill("#id_username", "institution")
-    staff.fill("#id_password", PASSWORD)
-    staff.click("main button[type=submit]")
+    sign_in(staff, live_server.url, "institution")
     staff.goto(f"{live_server.url}/account/learners/")
     staff.select_option("#find-id_scheme", "cn_ric")
     staff.fill("#find-id_number", number)
@@ -144,10 +149,7 @@ def test_an_institution_registers_a_unit_and_the_public_finds_it_once_accredited
 
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "institution")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, live_server.url, "institution")
     page.goto(f"{live_server.url}/register/manage/")
     assert serious_violations(page) == []
     page.fill("#code", "SZP-SE-101")
@@ -204,10 +206,7 @@ def test_an_assessor_reviews_a_case_on_its_page(
 
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "expert")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, live_server.url, "expert")
     page.goto(f"{live_server.url}/accreditation/")
     page.click(f"text={ref}")
     assert serious_violations(page) == []
@@ -261,10 +260,7 @@ def test_an_institution_uploads_a_file_with_a_bad_row(
         locale="en-GB", viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "institution")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, live_server.url, "institution")
     page.goto(f"{live_server.url}/deposits/")
     assert serious_violations(page) == []
     page.set_input_files("#file", str(csv_file))
@@ -323,10 +319,7 @@ def test_a_learner_claims_rpl_sees_the_decision_and_finds_it_in_the_statement(
 
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "wong")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
+    sign_in(page, live_server.url, "wong")
     page.click("nav >> text=My RPL claims")
     page.click("text=Claim recognition of prior learning")
     assert serious_violations(page) == []
