@@ -76,3 +76,21 @@ def institution_alliance(*, actor: Any, code: str, joined: date | None, left: da
     institution.alliance_joined, institution.alliance_left = joined, left
     institution.save(update_fields=["alliance_joined", "alliance_left"])
     return institution
+
+
+def institution_code_of(actor: Any) -> str | None:
+    """The institution a person works for, or an API key acts for."""
+    person_institution = getattr(actor, "institution", None)
+    return getattr(person_institution, "code", None) or getattr(actor, "institution_code", None)
+
+
+def acting_institution(actor: Any, code: str | None, action: Action) -> Institution:
+    """The institution an action is done for: the one named, or else the actor's own. The role is
+    checked first, so a role that may never do this is refused without learning what exists."""
+    require(actor, action)
+    code = code or institution_code_of(actor)
+    institution = Institution.objects.filter(code=code).first() if code else None
+    if institution is None:
+        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "?")
+    require(actor, action, institution_id=institution.pk)
+    return institution

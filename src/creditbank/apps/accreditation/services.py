@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from creditbank.apps.accounts.institutions import institution_code_of
 from creditbank.apps.accounts.models import Institution, Role, User
 from creditbank.apps.accounts.permissions import Action, allowed, require
 from creditbank.apps.accreditation.models import (
@@ -91,9 +92,7 @@ def case_visible(actor: Any, case: AccreditationCase) -> bool:
     if role == Role.OPERATOR:
         return True
     if role == Role.INSTITUTION:
-        return getattr(actor, "institution_code", None) in _submitters(case) or (
-            getattr(actor, "institution", None) is not None and actor.institution.code in _submitters(case)
-        )
+        return institution_code_of(actor) in _submitters(case)
     if role == Role.ASSESSOR:
         return case.panel.filter(reviewer_id=actor.pk).exists()
     if role == Role.LEARNER:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.learners import identity_index
 from creditbank.apps.accounts.models import Institution, Learner, User
 from creditbank.apps.accounts.permissions import Action, require
@@ -53,20 +54,6 @@ def batch_hash(rows: Sequence[Mapping[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _institution(actor: Any, code: str | None) -> Institution:
-    require(actor, Action.DEPOSIT_OUTCOMES)
-    code = (
-        code
-        or getattr(getattr(actor, "institution", None), "code", None)
-        or getattr(actor, "institution_code", None)
-    )
-    institution = Institution.objects.filter(code=code).first() if code else None
-    if institution is None:
-        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "?")
-    require(actor, Action.DEPOSIT_OUTCOMES, institution_id=institution.pk)
-    return institution
-
-
 def deposit_batch(
     *,
     actor: Any,
@@ -78,7 +65,7 @@ def deposit_batch(
 ) -> Deposited:
     """Deposit a batch of outcomes. Re-sending the same batch (same key, same rows) returns the first
     result and stores nothing again; the same key with different rows is refused."""
-    institution = _institution(actor, institution_code)
+    institution = acting_institution(actor, institution_code, Action.DEPOSIT_OUTCOMES)
     key = idempotency_key.strip()
     if not key or len(key) > 80:
         raise InvalidInput(gettext_noop("Give an idempotency key of 1 to 80 characters for the batch."))

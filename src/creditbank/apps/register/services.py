@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.frameworks.selectors import registry
@@ -153,30 +154,16 @@ def entry_validate(
     return EntryFields(values, owner)
 
 
-def _owner(actor: Any, owner_code: str | None) -> Institution:
-    require(actor, Action.MANAGE_REGISTER)  # the role first: a learner is refused, not told what exists
-    code = (
-        owner_code
-        or getattr(getattr(actor, "institution", None), "code", None)
-        or getattr(actor, "institution_code", None)
-    )
-    institution = Institution.objects.filter(code=code).first() if code else None
-    if institution is None:
-        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "?")
-    require(actor, Action.MANAGE_REGISTER, institution_id=institution.pk)
-    return institution
-
-
 def entry_create(*, actor: Any, doc: Mapping[str, Any], owner_code: str | None = None) -> RegisterEntry:
     """Register a qualification or unit as a draft for its owner; accreditation decides it later."""
-    owner = _owner(actor, owner_code or doc.get("owner"))
+    owner = acting_institution(actor, owner_code or doc.get("owner"), Action.MANAGE_REGISTER)
     fields = entry_validate(doc, owner=owner)
     return _store(actor, [fields])[0]
 
 
 def entries_import(*, actor: Any, docs: Sequence[Mapping[str, Any]], owner_code: str) -> list[RegisterEntry]:
     """Register many entries at once, all or nothing: every bad entry is reported, none stored."""
-    owner = _owner(actor, owner_code)
+    owner = acting_institution(actor, owner_code, Action.MANAGE_REGISTER)
     if not docs:
         raise InvalidInput(gettext_noop("The file holds no register entries."))
     batch_units = {str(d.get("code") or "").strip().upper() for d in docs}
