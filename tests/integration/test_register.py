@@ -266,3 +266,13 @@ def test_cli_imports_and_records_accreditation(reference_data: Any, people: Any,
         ],
     )
     assert bad.exit_code == 1
+
+
+def test_an_operator_naming_an_unknown_institution_gets_a_404_not_another_institution(
+    client: Client, reference_data: Any, people: Any
+) -> None:
+    login(client, people["operator"])
+    assert client.get("/register/manage/", {"owner": "nowhere"}).status_code == 404
+    assert client.get("/deposits/", {"institution": "nowhere"}).status_code == 404
+    assert client.get("/account/api-keys/", {"institution": "nowhere"}).status_code == 404
+    assert "hk-ips" in client.get("/register/manage/", {"owner": "hk-ips"}).content.decode()

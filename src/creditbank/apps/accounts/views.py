@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from creditbank.apps.accounts.models import Institution
@@ -16,6 +16,7 @@ from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.accounts.services import api_key_create, api_key_revoke
 from creditbank.core.errors import DomainError
 from creditbank.web.errors import error_message
+from creditbank.web.institutions import institution_choice
 
 
 @login_required
@@ -23,19 +24,11 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not allowed(user, Action.MANAGE_API_KEYS):
         raise DjangoPermissionDenied
-    if user.role == "operator":
-        institutions = list(Institution.objects.all())
-        code = (
-            request.GET.get("institution")
-            or request.POST.get("institution")
-            or (institutions[0].code if institutions else "")
-        )
-        institution = get_object_or_404(Institution, code=code) if code else None
-    else:
-        institutions = [user.institution]
-        institution = user.institution
+    institutions, institution = institution_choice(
+        user, request.GET.get("institution") or request.POST.get("institution")
+    )
     context: dict[str, Any] = {"institutions": institutions, "institution": institution, "secret": None}
-    if request.method == "POST" and institution is not None:
+    if request.method == "POST":
         try:
             if request.POST.get("revoke"):
                 key = api_key_revoke(actor=user, prefix=request.POST["revoke"])
@@ -45,7 +38,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             context["secret"] = issued.secret
         except DomainError as exc:
             context["error"] = error_message(exc)
-    if institution is not None and allowed(user, Action.MANAGE_API_KEYS, institution_id=institution.pk):
+    if allowed(user, Action.MANAGE_API_KEYS, institution_id=institution.pk):
         context["keys"] = list(institution.api_keys.all())
     return render(request, "accounts/api_keys.html", context)
 

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from creditbank.apps.accounts.learners import learner_of
-from creditbank.apps.accounts.models import Institution, Role
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.deposits import files, selectors
 from creditbank.apps.deposits.models import ImportBatch, LearningOutcome
@@ -29,30 +28,20 @@ from creditbank.apps.deposits.services import (
 from creditbank.core.deposits import COLUMNS, OutcomeType
 from creditbank.core.errors import DomainError
 from creditbank.web.errors import error_message
-
-
-def _institution_for(user: Any, code: str | None) -> Institution:
-    if not allowed(user, Action.DEPOSIT_OUTCOMES):
-        raise DjangoPermissionDenied
-    if user.role != Role.OPERATOR:
-        return user.institution  # type: ignore[no-any-return]
-    found = (
-        Institution.objects.filter(code=code).first()
-        if code
-        else Institution.objects.order_by("code").first()
-    )
-    if found is None:
-        raise Http404
-    return found
+from creditbank.web.institutions import institution_choice
 
 
 @login_required
 def deposits(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    institution = _institution_for(user, request.POST.get("institution") or request.GET.get("institution"))
+    if not allowed(user, Action.DEPOSIT_OUTCOMES):
+        raise DjangoPermissionDenied
+    institutions, institution = institution_choice(
+        user, request.POST.get("institution") or request.GET.get("institution")
+    )
     context: dict[str, Any] = {
         "institution": institution,
-        "institutions": Institution.objects.order_by("code") if user.role == Role.OPERATOR else [institution],
+        "institutions": institutions,
         "types": list(OutcomeType),
         "values": {k: request.POST.get(k, "") for k in COLUMNS},
         "columns": COLUMNS,

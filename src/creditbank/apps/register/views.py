@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.register import selectors
@@ -22,6 +21,7 @@ from creditbank.apps.register.models import Kind, Sector
 from creditbank.apps.register.services import entries_import, entry_create, entry_get
 from creditbank.core.errors import DomainError, InvalidInput
 from creditbank.web.errors import error_message
+from creditbank.web.institutions import institution_choice
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ENTRY_FIELDS = (
@@ -91,9 +91,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not allowed(user, Action.MANAGE_REGISTER):
         raise DjangoPermissionDenied
-    institutions = list(Institution.objects.all()) if user.role == "operator" else [user.institution]
-    code = request.POST.get("owner") or request.GET.get("owner") or institutions[0].code
-    institution = next((i for i in institutions if i.code == code), institutions[0])
+    institutions, institution = institution_choice(
+        user, request.POST.get("owner") or request.GET.get("owner")
+    )
     reg = registry()
     context: dict[str, Any] = {
         "institutions": institutions,
