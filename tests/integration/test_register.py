@@ -276,3 +276,11 @@ def test_an_operator_naming_an_unknown_institution_gets_a_404_not_another_instit
     assert client.get("/deposits/", {"institution": "nowhere"}).status_code == 404
     assert client.get("/account/api-keys/", {"institution": "nowhere"}).status_code == 404
     assert "hk-ips" in client.get("/register/manage/", {"owner": "hk-ips"}).content.decode()
+
+
+def test_an_unknown_minimum_level_is_named_by_page_and_api(client: Client, reference_data: Any) -> None:
+    page = client.get("/register/", {"framework": "HKQF", "min_level": "9"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 404
+    assert "has no level 9" in page.content.decode()
+    api = client.get("/api/v1/register", {"framework": "HKQF", "min_level": "9"})
+    assert (api.status_code, api.json()["code"]) == (404, "unknown_level")

@@ -109,12 +109,7 @@ def entry_out(e: RegisterEntry) -> dict[str, Any]:
 
 
 def search_of(q: SearchQuery) -> selectors.Search:
-    from creditbank.apps.frameworks.selectors import registry
-
-    min_rank = None
-    if q.framework and q.min_level:
-        min_rank = registry().framework(q.framework).level(q.min_level).rank
-    return selectors.Search(q.q, q.framework, min_rank, q.kind, q.sector, q.owner, q.type)
+    return selectors.Search(q.q, q.framework, q.min_level, q.kind, q.sector, q.owner, q.type)
 
 
 @router.get("/register", response={200: list[EntryOut], **ERRORS}, summary="Search the public register")

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from creditbank.apps.accounts.permissions import Action, allowed
+from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.register.models import RegisterEntry, Status
 
 PAGE_SIZE = 50
@@ -18,11 +19,18 @@ PAGE_SIZE = 50
 class Search:
     q: str = ""
     framework: str = ""
-    min_rank: int | None = None
+    min_level: str = ""  # a level of ``framework`` as it numbers them; entries at or above it
     kind: str = ""
     sector: str = ""
     owner: str = ""
     entry_type: str = ""
+
+    @property
+    def min_rank(self) -> int | None:
+        """The level as a rank, so descending frameworks compare correctly; raises for an unknown level."""
+        if not (self.framework and self.min_level):
+            return None
+        return registry().framework(self.framework).level(self.min_level).rank
 
 
 def public_register(search: Search, *, today: date) -> QuerySet[RegisterEntry]:
@@ -43,8 +51,8 @@ def public_register(search: Search, *, today: date) -> QuerySet[RegisterEntry]:
             )
     if search.framework:
         entries = entries.filter(framework=search.framework.upper())
-        if search.min_rank:
-            entries = entries.filter(level_rank__gte=search.min_rank)
+        if (min_rank := search.min_rank) is not None:
+            entries = entries.filter(level_rank__gte=min_rank)
     for field in ("kind", "sector", "entry_type"):
         if value := getattr(search, field):
             entries = entries.filter(**{field: value})

@@ -41,14 +41,11 @@ def search(request: HttpRequest) -> HttpResponse:
     }
     status = 200
     try:
-        min_rank = None
-        if params.get("framework") and params.get("min_level"):
-            min_rank = reg.framework(params["framework"]).level(params["min_level"]).rank
         found = selectors.public_register(
             selectors.Search(
                 params.get("q", "").strip(),
                 params.get("framework", ""),
-                min_rank,
+                params.get("min_level", ""),
                 params.get("kind", ""),
                 params.get("sector", ""),
                 params.get("owner", ""),
