@@ -17,7 +17,7 @@ from django.utils import timezone
 from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accreditation.models import AccreditationCase, CaseEvent, CaseEvidence
-from creditbank.apps.accreditation.services import _ref
+from creditbank.apps.accreditation.services import earlier_panel, new_case_ref
 from creditbank.apps.register.models import Status
 from creditbank.apps.register.services import entry_get
 from creditbank.core import accreditation as qa
@@ -84,17 +84,13 @@ def _open_claim(
     if not statement.strip():
         raise InvalidInput(gettext_noop("Describe the learning and how it meets the unit's outcomes."))
     checked = _check_evidence(files)
-    excluded = (
-        frozenset(m.reviewer.username for m in appeal_of.panel.select_related("reviewer"))
-        if appeal_of
-        else frozenset()
-    )
+    excluded = earlier_panel(appeal_of)
     core = qa.submit_self_assessment(
         qa.new_case(qa.Kind.RPL_CLAIM, (DOMAIN,), frozenset(), excluded), {DOMAIN: statement}
     )
     with transaction.atomic():
         case = AccreditationCase.objects.create(
-            ref=_ref(),
+            ref=new_case_ref(),
             kind=qa.Kind.RPL_CLAIM.value,
             entry=entry,
             learner=learner,

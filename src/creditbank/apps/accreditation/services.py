@@ -38,7 +38,7 @@ from creditbank.core.errors import (
 OVERALL = ("overall",)  # for frameworks that publish no descriptor domains
 
 
-def _ref() -> str:
+def new_case_ref() -> str:
     return "AC-" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(8))
 
 
@@ -68,10 +68,15 @@ def to_core(case: AccreditationCase) -> qa.Case:
             for r in case.reviews.all()
         },
         signoffs=tuple(qa.SignOff(s.name, s.organisation, s.statement) for s in case.signoffs.all()),
-        excluded_reviewers=frozenset(m.reviewer.username for m in case.appeal_of.panel.all())
-        if case.appeal_of
-        else frozenset(),
+        excluded_reviewers=earlier_panel(case.appeal_of),
     )
+
+
+def earlier_panel(original: AccreditationCase | None) -> frozenset[str]:
+    """Who judged the case being appealed: none of them may hear the appeal."""
+    if original is None:
+        return frozenset()
+    return frozenset(m.reviewer.username for m in original.panel.select_related("reviewer"))
 
 
 def case_get(ref: str, *, for_update: bool = False) -> AccreditationCase:
@@ -144,7 +149,7 @@ def case_open(
     qa.new_case(case_kind, domains, frozenset({entry.owner.code, *(p.code for p in partner_rows)}))
     with transaction.atomic():
         case = AccreditationCase.objects.create(
-            ref=_ref(),
+            ref=new_case_ref(),
             kind=case_kind.value,
             entry=entry,
             submitter=entry.owner,
@@ -172,7 +177,7 @@ def _open_alignment(
     qa.new_case(qa.Kind.PROGRAMME_ALIGNMENT, domains, frozenset({entry.owner.code}))
     with transaction.atomic():
         case = AccreditationCase.objects.create(
-            ref=_ref(),
+            ref=new_case_ref(),
             kind=qa.Kind.PROGRAMME_ALIGNMENT.value,
             entry=entry,
             submitter=entry.owner,
