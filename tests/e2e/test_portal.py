@@ -221,13 +221,11 @@ def test_an_assessor_reviews_a_case_on_its_page(
     context.close()
 
 
-def test_an_institution_uploads_a_file_with_a_bad_row(
-    browser: Any, live_server: Any, reference_data: Any, people: Any, artifacts: Path, tmp_path: Path
-) -> None:
+def deposit_setup(people: Any) -> Any:
+    """sz-poly's accredited unit U-101 and draft U-DRAFT, and one learner; returns the learner."""
     from datetime import date
 
     from creditbank.apps.accounts.learners import learner_open
-    from creditbank.apps.deposits.models import LearningOutcome
     from creditbank.apps.register.services import entries_import, entry_record_accreditation
 
     base = {"kind": "course", "title_zh": "课程", "framework": "GDLEQF", "level": "4", "credits": "4",
@@ -243,13 +241,21 @@ def test_an_institution_uploads_a_file_with_a_bad_row(
     entry_record_accreditation(
         actor=people["operator"], code="U-101", accredited_on=date(2020, 1, 1), next_review_on=None, note="QA"
     )
-    learner = learner_open(
+    return learner_open(
         actor=people["operator"],
         full_name="Wong Ka Ho",
         id_scheme="hk_id",
         id_number="A123456(3)",
         region="HK",
     )
+
+
+def test_an_institution_uploads_a_file_with_a_bad_row(
+    browser: Any, live_server: Any, reference_data: Any, people: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    from creditbank.apps.deposits.models import LearningOutcome
+
+    learner = deposit_setup(people)
     csv_file = tmp_path / "outcomes.csv"
     csv_file.write_text(
         f"learner_number,unit_code,achieved_on,result\n{learner.public_id},U-101,2024-06-30,A\n{learner.public_id},U-DRAFT,2024-06-30,A\n",
@@ -282,6 +288,43 @@ def test_an_institution_uploads_a_file_with_a_bad_row(
     assert "U-DRAFT is not accredited" in Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert serious_violations(page) == []
     page.screenshot(path=str(artifacts / "deposit-batch-en.png"), full_page=True)
+    assert LearningOutcome.objects.count() == 1
+    context.close()
+
+
+def test_a_large_file_runs_in_the_background_and_its_page_follows_it(
+    browser: Any, live_server: Any, reference_data: Any, people: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from creditbank.apps.deposits.models import LearningOutcome
+
+    learner = deposit_setup(people)
+    csv_file = tmp_path / "large.csv"
+    csv_file.write_text(
+        f"learner_number,unit_code,achieved_on,result\n{learner.public_id},U-101,2024-06-30,A\n",
+        encoding="utf-8",
+    )
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    with override_settings(CREDITBANK={"BACKGROUND_UPLOAD_BYTES": 10}):  # this file counts as large
+        sign_in(page, live_server.url, "institution")
+        page.goto(f"{live_server.url}/deposits/")
+        page.set_input_files("#file", str(csv_file))
+        page.click("form:has(#file) button[type=submit]")
+        page.wait_for_url("**/deposits/jobs/**")
+        assert page.inner_text("#job-state") == "Waiting for a worker"
+        assert serious_violations(page) == []
+        assert LearningOutcome.objects.count() == 0
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        # The page polls by itself (htmx); nobody reloads it.
+        page.locator("#job-state", has_text="Done").wait_for(timeout=15_000)
+        assert "1 new, 0 already present, 0 rejected" in page.inner_text("#job")
+        assert serious_violations(page) == []
+        page.screenshot(path=str(artifacts / "deposit-job-done-en.png"), full_page=True)
+        page.click("#job a:has-text('See the batch')")
+        page.wait_for_url("**/deposits/batches/**")
     assert LearningOutcome.objects.count() == 1
     context.close()
 

@@ -78,5 +78,32 @@ def test_api_keys_are_managed_only_within_scope(
         assert not ApiKey.objects.exists()
 
 
+@pytest.mark.parametrize("role", ANYONE)
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_deposit_jobs_are_seen_within_scope_on_the_page_and_the_api(
+    reference_data: Any, people: Any, institutions: Any, role: str | None, whose: str
+) -> None:
+    from creditbank.apps.deposits.jobs import job_submit
+
+    job = job_submit(
+        actor=people["operator"],
+        raw=b"learner_number,unit_code,achieved_on,result\n",
+        file_name="a.csv",
+        institution_code=institutions[whose].code,
+    )
+    client = client_as(role, people)
+    api = client.get(f"/api/v1/deposits/jobs/{job.pk}")
+    page = client.get(f"/deposits/jobs/{job.pk}/")
+    sees = role == "operator" or (role == "institution" and whose == "own")
+    if role is None:
+        assert (api.status_code, page.status_code) == (401, 302)
+    elif sees:
+        assert (api.status_code, page.status_code) == (200, 200)
+    elif role == "institution":  # another institution's job: not even its existence is told
+        assert (api.status_code, page.status_code) == (404, 404)
+    else:
+        assert (api.status_code, page.status_code) == (403, 403)
+
+
 def test_the_matrix_names_every_action() -> None:
     assert set(MATRIX) == set(Action)

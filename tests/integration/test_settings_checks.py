@@ -22,6 +22,8 @@ def test_default_options_pass() -> None:
         ({"CREDIT_ROUNDING": {"places": 9, "mode": "outward"}}, "creditbank.E003"),
         ({"CREDIT_ROUNDING": {"places": 2, "mode": "nearest"}}, "creditbank.E003"),
         ({"API_KEY_PREFIX_LENGTH": 3}, "creditbank.E004"),
+        ({"BACKGROUND_UPLOAD_BYTES": -1}, "creditbank.E005"),
+        ({"BACKGROUND_UPLOAD_BYTES": "1 MiB"}, "creditbank.E005"),
         ({"TYPO_OPTION": 1}, "creditbank.E002"),
     ],
 )

@@ -19,6 +19,8 @@ import pytest
 pytestmark = pytest.mark.smoke
 CLI = Path(sys.executable).with_name("creditbank")
 EXPECTED_ROLES = {"learner", "institution", "assessor", "operator", "employer"}
+HEADER = "learner_number,unit_code,achieved_on,result\n"
+JARS: dict[str, http.cookiejar.CookieJar] = {}
 
 
 def free_port() -> int:
@@ -27,8 +29,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def read_logins(process: subprocess.Popen[str], deadline: float) -> dict[str, tuple[str, str]]:
+def read_logins(
+    process: subprocess.Popen[str], deadline: float
+) -> tuple[dict[str, tuple[str, str]], int | None]:
     logins: dict[str, tuple[str, str]] = {}
+    worker_pid = None
     assert process.stdout is not None
     while time.monotonic() < deadline:
         line = process.stdout.readline()
@@ -36,8 +41,10 @@ def read_logins(process: subprocess.Popen[str], deadline: float) -> dict[str, tu
             break
         if match := re.match(r"LOGIN role=(\S+) username=(\S+) password=(\S+)", line):
             logins[match[1]] = (match[2], match[3])
+        if match := re.match(r"Background worker started \(pid (\d+)\)", line):
+            worker_pid = int(match[1])
         if line.startswith("Open http"):
-            return logins
+            return logins, worker_pid
     raise AssertionError(f"demo did not print its logins; got {logins}")
 
 
@@ -53,6 +60,7 @@ def wait_until_serving(url: str, deadline: float) -> None:
 
 def sign_in(base: str, username: str, password: str) -> tuple[str, urllib.request.OpenerDirector]:
     jar = http.cookiejar.CookieJar()
+    JARS[username] = jar
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("Accept-Language", "en")]
     opener.open(f"{base}/login/").read()
@@ -64,6 +72,27 @@ def sign_in(base: str, username: str, password: str) -> tuple[str, urllib.reques
     with opener.open(request) as response:
         assert response.url == f"{base}/", f"{username} was not signed in (ended at {response.url})"
         return str(response.read().decode()), opener
+
+
+def upload(base: str, opener: urllib.request.OpenerDirector, jar_token: str, name: str, data: bytes) -> str:
+    """POST a file to the deposits page as a browser does (multipart, with the CSRF token)."""
+    boundary = "----creditbank-smoke"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{jar_token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        f"{base}/deposits/",
+        data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": f"{base}/deposits/"},
+    )
+    with opener.open(request) as response:
+        return str(response.url)
 
 
 def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> None:
@@ -84,7 +113,7 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
     )
     try:
         deadline = time.monotonic() + 180
-        logins = read_logins(process, deadline)
+        logins, worker_pid = read_logins(process, deadline)
         assert set(logins) == EXPECTED_ROLES
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(f"{base}/frameworks/", deadline)
@@ -94,8 +123,19 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
             if role == "learner":  # the demo learner has a lifelong learning account to look at
                 account = opener.open(f"{base}/account/me/").read().decode()
                 assert "Learner number" in account
+            if role == "institution":  # a large file goes to the demo's background worker
+                token = next(c.value for c in JARS[username] if c.name == "csrftoken")
+                rows = "".join(f"L{i:010d},SZP-SE-101,2024-01-01,A\n" for i in range(9000))
+                job_url = upload(base, opener, token, "big.csv", f"{HEADER}{rows}".encode())
+                assert re.search(r"/deposits/jobs/\d+/$", job_url), job_url
+                while "Rejected: nothing stored" not in opener.open(job_url).read().decode():
+                    assert time.monotonic() < deadline, "the background worker did not finish the job"
+                    time.sleep(0.5)
         with urllib.request.urlopen(f"{base}/api/v1/levels/map?level=HKQF:4&to=NZQF") as response:
             assert b"NZQF-5" in response.read()
     finally:
         process.terminate()
         process.wait(timeout=20)
+    assert worker_pid is not None
+    with pytest.raises(ProcessLookupError):  # stopping the demo stops its worker too
+        os.kill(worker_pid, 0)

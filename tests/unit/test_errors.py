@@ -153,3 +153,22 @@ def test_permission_denied_names_the_action():
 def test_text_a_user_typed_is_never_filled_as_a_template() -> None:
     exc = InvalidCreditAmount(amount="%(reason)s", reason=gettext_noop("credits cannot be negative"))
     assert exc.message == "%(reason)s is not a valid credit amount: credits cannot be negative"
+
+
+def test_a_stored_error_renders_later_in_the_readers_language(shipped_credit_systems):
+    import json
+
+    stored = json.loads(json.dumps(guangdong_conversion_error(shipped_credit_systems).as_record()))
+
+    assert stored["code"] == "conversion_impossible"
+    again = DomainError.from_record(stored)
+    assert (
+        again.render(translate) == "GD-CREDIT 学分无法转换为 HKQF-CREDIT：GD-CREDIT 没有公布每学分的学习时数"
+    )
+
+
+def test_a_stored_error_keeps_text_a_user_typed_untranslated():
+    typed = "%(source)s 学分无法转换为 %(target)s：%(reason)s"  # typed text that happens to be a msgid
+    record = ConversionImpossible(source="A", target="B", reason=typed).as_record()
+
+    assert DomainError.from_record(record).render(translate).endswith(typed)

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from creditbank.apps.accounts.principals import InstitutionPrincipal
 from creditbank.apps.accounts.services import api_key_authenticate
-
-
-@dataclass(frozen=True)
-class InstitutionPrincipal:
-    """The actor behind an API key: the institution itself, with institution-staff rights."""
-
-    institution_id: int
-    institution_code: str
-    key_prefix: str
-    role: str = "institution"
-    is_authenticated: bool = True
-    username: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.institution_code} (API key {self.key_prefix})"
 
 
 def _principal(secret: str) -> InstitutionPrincipal | None:
     key = api_key_authenticate(secret)
     if key is None:
         return None
-    return InstitutionPrincipal(key.institution_id, key.institution.code, key.prefix)
+    return InstitutionPrincipal.of(key)
 
 
 class BearerKey(HttpBearer):

@@ -154,20 +154,52 @@ def demo(
     # Plain lines too, so scripts (and the smoke test) can read the logins.
     for login in logins:
         print(f"LOGIN role={login.role} username={login.username} password={login.password}", flush=True)
-    print(f"Open {url} and sign in. Stop with Ctrl+C.", flush=True)
     if serve:
-        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+        with _background_worker():
+            print(f"Open {url} and sign in. Stop with Ctrl+C.", flush=True)
+            call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+    else:
+        print(f"Loaded. Serve it with `creditbank serve --port {port}`.", flush=True)
+
+
+@contextmanager
+def _background_worker() -> Iterator[None]:
+    """A background worker beside the development server, stopped with it, so that large uploads
+    run in the demo as in production (where `creditbank worker` runs as its own service)."""
+    import signal
+    import subprocess
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(0)  # so that `finally` stops the worker when we are terminated
+
+    signal.signal(signal.SIGTERM, stop)
+    child = subprocess.Popen([sys.executable, "-m", "creditbank", "worker"])
+    print(f"Background worker started (pid {child.pid}).", flush=True)
+    try:
+        yield
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 @app.command()
 @command
 def serve(
-    host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    worker: Annotated[bool, typer.Option(help="Run a background worker beside the server.")] = True,
 ) -> None:
     """Serve the portal and API (development server; use a WSGI server in production)."""
     from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    if not worker:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        return
+    with _background_worker():
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
 @frameworks_app.command("list")
@@ -499,9 +531,13 @@ def deposit_import(
     from creditbank.apps.deposits.services import BatchRejected, batch_hash, deposit_batch
 
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("reading", total=2)
+        task = progress.add_task("reading", total=None)
         rows = files.read_rows(file.read_bytes(), file.name)
-        progress.update(task, advance=1, description=f"checking and storing {len(rows)} rows")
+        progress.update(task, total=len(rows))
+
+        def report(phase: str, rows_done: int) -> None:
+            progress.update(task, completed=rows_done, description=phase)
+
         try:
             done = deposit_batch(
                 actor=_operator(operator),
@@ -510,12 +546,12 @@ def deposit_import(
                 institution_code=institution,
                 good_rows_only=good_rows_only,
                 file_name=file.name,
+                progress=report,
             )
         except BatchRejected as exc:
             for issue in exc.details.get("report", []):
                 err.print(f"  line {issue['line']}: {'; '.join(issue['problems'])}", highlight=False)
             raise
-        progress.update(task, advance=1)
     batch = done.batch
     note = " (sent before: nothing new stored)" if done.replayed else ""
     out.print(
@@ -526,6 +562,48 @@ def deposit_import(
         err.print(f"  line {issue['line']}: {'; '.join(issue['problems'])}", highlight=False)
     if batch.rejected:
         raise typer.Exit(1)
+
+
+@deposit_app.command("jobs")
+@command
+def deposit_jobs(
+    institution: Annotated[str, typer.Option("--institution", help="Only this institution's jobs")] = "",
+    operator: OperatorOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Files deposited in the background (the newest first), with their state and progress."""
+    from creditbank.apps.deposits.api import job_out
+    from creditbank.apps.deposits.jobs import jobs_for
+
+    rows = [job_out(j) for j in jobs_for(actor=_operator(operator), institution_code=institution)[:100]]
+    if as_json:
+        _print_json(rows)
+        return
+    for r in rows:
+        outcome = ""
+        if r["batch"]:
+            outcome = f"batch {r['batch']['id']}: {r['batch']['created']} new"
+        elif r["error"]:
+            outcome = r["error"]["message"]
+        out.print(
+            f"{r['id']:>6} {r['created_at'][:19]} {r['state']:<9} {r['rows_done']:>7}/{r['rows_total']:<7}"
+            f" {r['file_name']}  {outcome}",
+            highlight=False,
+        )
+    if not rows:
+        out.print("No background jobs.")
+
+
+@app.command()
+@command
+def worker(
+    batch: Annotated[bool, typer.Option("--batch", help="Run what is queued, then stop.")] = False,
+) -> None:
+    """Run background jobs (large deposit files) as they are queued. Keep one running beside the
+    web server; more than one may run at once."""
+    from django.core.management import call_command
+
+    call_command("db_worker", batch=batch, reload=False, startup_delay=not batch, verbosity=1)
 
 
 @institutions_app.command("list")

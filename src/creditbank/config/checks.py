@@ -12,6 +12,7 @@ from creditbank.core.credits import RoundingMode
 DEFAULTS: dict[str, Any] = {
     "CREDIT_ROUNDING": {"places": 2, "mode": "outward"},
     "API_KEY_PREFIX_LENGTH": 8,
+    "BACKGROUND_UPLOAD_BYTES": 256 * 1024,
 }
 
 
@@ -57,6 +58,15 @@ def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessa
                 f"CREDITBANK['API_KEY_PREFIX_LENGTH'] is {length!r}.",
                 hint="Use a whole number from 6 to 16.",
                 id="creditbank.E004",
+            )
+        )
+    background = options.get("BACKGROUND_UPLOAD_BYTES", DEFAULTS["BACKGROUND_UPLOAD_BYTES"])
+    if not isinstance(background, int) or background < 0:
+        errors.append(
+            Error(
+                f"CREDITBANK['BACKGROUND_UPLOAD_BYTES'] is {background!r}.",
+                hint="Use a whole number of bytes, 0 or more (0 sends every uploaded file to the worker).",
+                id="creditbank.E005",
             )
         )
     return errors

@@ -59,6 +59,22 @@ class DomainError(Exception):
     def details(self) -> Mapping[str, Any]:
         return dict(self.params)
 
+    def as_record(self) -> dict[str, Any]:
+        """The error as plain data, to keep (a background job's result) and render later in the
+        reader's language with ``from_record``."""
+        return {
+            "code": self.code,
+            "template": str(self.template),
+            "params": dict(self.params),
+            "messages": sorted(k for k, v in self.params.items() if isinstance(v, Message)),
+        }
+
+    @staticmethod
+    def from_record(record: Mapping[str, Any]) -> DomainError:
+        messages = set(record.get("messages", ()))
+        params = {k: Message(v) if k in messages else v for k, v in record.get("params", {}).items()}
+        return DomainError(Message(record["template"]), **params)
+
 
 class NotFound(DomainError):
     code = "not_found"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import File, Form, Header, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -15,7 +16,8 @@ from creditbank.api.errors import ErrorOut
 from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.deposits import files, selectors
-from creditbank.apps.deposits.models import ImportBatch, LearningOutcome
+from creditbank.apps.deposits.jobs import job_get, job_submit, jobs_for
+from creditbank.apps.deposits.models import DepositJob, ImportBatch, LearningOutcome
 from creditbank.apps.deposits.services import (
     batch_hash,
     deposit_batch,
@@ -24,7 +26,7 @@ from creditbank.apps.deposits.services import (
     outcome_get,
     outcome_revoke,
 )
-from creditbank.core.errors import NotFound
+from creditbank.core.errors import DomainError, NotFound
 
 router = Router(tags=["deposits"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -76,6 +78,24 @@ class BatchOut(Schema):
     problems: list[dict[str, Any]]
 
 
+class JobOut(Schema):
+    id: int
+    state: str
+    phase: str
+    file_name: str
+    file_size: int
+    good_rows_only: bool
+    rows_total: int
+    rows_done: int
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    batch: BatchOut | None
+    replayed: bool
+    problems: list[dict[str, Any]]
+    error: dict[str, Any] | None
+
+
 class RevokeIn(Schema):
     reason: str
 
@@ -115,6 +135,30 @@ def batch_out(b: ImportBatch) -> dict[str, Any]:
         "already_present": b.already_present,
         "rejected": b.rejected,
         "problems": b.problems,
+    }
+
+
+def job_out(j: DepositJob) -> dict[str, Any]:
+    error = None
+    if j.error:
+        # The code for machines, and the message in the language the request asked for.
+        error = {"code": j.error["code"], "message": DomainError.from_record(j.error).render(gettext)}
+    return {
+        "id": j.pk,
+        "state": j.state,
+        "phase": j.phase,
+        "file_name": j.file_name,
+        "file_size": j.file_size,
+        "good_rows_only": j.good_rows_only,
+        "rows_total": j.rows_total,
+        "rows_done": j.rows_done,
+        "created_at": j.created_at.isoformat(),
+        "started_at": j.started_at.isoformat() if j.started_at else None,
+        "finished_at": j.finished_at.isoformat() if j.finished_at else None,
+        "batch": batch_out(j.batch) if j.batch else None,
+        "replayed": j.replayed,
+        "problems": j.problems,
+        "error": error,
     }
 
 
@@ -171,6 +215,55 @@ def deposit_file(
         file_name=file.name or "",
     )
     return Status(200 if done.replayed else 201, batch_out(done.batch))
+
+
+@router.post(
+    "/deposits/jobs",
+    response={202: JobOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Deposit a large CSV/XLSX file in the background",
+)
+def deposit_job(
+    request: HttpRequest,
+    response: HttpResponse,
+    file: File[UploadedFile],
+    institution: Form[str] = "",
+    good_rows_only: Form[bool] = False,
+    idempotency_key: Header[str] = "",
+) -> Status[dict[str, Any]]:
+    """Answers 202 at once with a job; follow its `Location` until `state` is `done` (see `batch`),
+    `rejected` (nothing stored: see `error` and every bad row in `problems`) or `failed`. The same
+    file sent again while its job waits or runs returns that job."""
+    job = job_submit(
+        actor=actor_of(request),
+        raw=file.read(),
+        file_name=file.name or "",
+        institution_code=institution or None,
+        good_rows_only=good_rows_only,
+        idempotency_key=idempotency_key,
+    )
+    response["Location"] = f"/api/v1/deposits/jobs/{job.pk}"
+    return Status(202, job_out(job))
+
+
+@router.get(
+    "/deposits/jobs/{job_id}",
+    response={200: JobOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="A job's progress",
+)
+def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    return job_out(job_get(actor=actor_of(request), job_id=job_id))
+
+
+@router.get(
+    "/deposits/jobs",
+    response={200: list[JobOut], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Recent background jobs of the institutions you deposit for",
+)
+def list_jobs(request: HttpRequest, institution: str = "") -> list[dict[str, Any]]:
+    return [job_out(j) for j in jobs_for(actor=actor_of(request), institution_code=institution)[:100]]
 
 
 @router.get(

@@ -25,16 +25,23 @@ def decode_csv(raw: bytes) -> str:
             raise InvalidInput(gettext_noop("The file is neither UTF-8 nor GB18030/GBK text.")) from None
 
 
-def read_rows(raw: bytes, file_name: str) -> list[dict[str, Any]]:
+def check_file(raw: bytes, file_name: str) -> None:
+    """What can be told before reading: the size and the kind of file."""
+    if not raw:
+        raise InvalidInput(gettext_noop("The file is empty."))
     if len(raw) > MAX_BYTES:
         raise InvalidInput(gettext_noop("The file is larger than 20 MiB; split it."))
+    if not file_name.lower().endswith((".xlsx", ".csv", ".txt")):
+        raise InvalidInput(gettext_noop("Send a .csv or .xlsx file (the template's columns)."))
+
+
+def read_rows(raw: bytes, file_name: str) -> list[dict[str, Any]]:
+    check_file(raw, file_name)
     if file_name.lower().endswith(".xlsx"):
         header, body = _xlsx(raw)
-    elif file_name.lower().endswith((".csv", ".txt")):
+    else:
         reader = csv.reader(io.StringIO(decode_csv(raw), newline=""))
         header, body = next(reader, []), list(reader)
-    else:
-        raise InvalidInput(gettext_noop("Send a .csv or .xlsx file (the template's columns)."))
     names = tuple(str(h or "").strip().lower() for h in header)
     missing = missing_columns(names)
     if missing:

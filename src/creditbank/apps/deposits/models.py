@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from creditbank.apps.accounts.models import Institution, Learner
+from creditbank.apps.accounts.models import ApiKey, Institution, Learner
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.core.deposits import OutcomeType
 
@@ -129,3 +129,56 @@ class LearningOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner.public_id} {self.entry.code} {self.achieved_on}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    REJECTED = "rejected", _("Rejected: nothing stored")
+    FAILED = "failed", _("Failed: nothing stored")
+
+
+class DepositJob(models.Model):
+    """A large file deposited in the background. The file is kept as it was sent; the job records
+    how far the worker has got and, at the end, the batch it stored or why nothing was stored."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="deposit_jobs")
+    file = models.FileField(upload_to="deposit-files/%Y/%m/")
+    file_name = models.CharField(max_length=200)
+    file_size = models.PositiveIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    good_rows_only = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    phase = models.CharField(max_length=16, blank=True)  # reading, checking, storing
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    replayed = models.BooleanField(default=False)
+    problems = models.JSONField(default=list)  # every bad row, when the file was rejected
+    error = models.JSONField(null=True, blank=True)  # DomainError.as_record() when nothing was stored
+    task_id = models.CharField(max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # A job sent with an API key runs as that key; revoking the key before it runs stops it.
+    api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["institution", "file_sha256"], name="deposit_job_file")]
+
+    def __str__(self) -> str:
+        return f"{self.institution.code} {self.file_name} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.REJECTED, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +25,11 @@ from creditbank.core import deposits as core
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
 
 MAX_ROWS = 100_000
+LOOKUP_CHUNK = 5_000  # values per IN (...) lookup: under every database's parameter limit
+PROGRESS_EVERY = 2_000  # rows between progress reports
+
+# Told how far a batch has got: the phase ("checking" or "storing") and the rows done so far.
+Progress = Callable[[str, int], None]
 
 
 class BatchRejected(InvalidInput):
@@ -62,9 +67,11 @@ def deposit_batch(
     institution_code: str | None = None,
     good_rows_only: bool = False,
     file_name: str = "",
+    progress: Progress | None = None,
 ) -> Deposited:
     """Deposit a batch of outcomes. Re-sending the same batch (same key, same rows) returns the first
-    result and stores nothing again; the same key with different rows is refused."""
+    result and stores nothing again; the same key with different rows is refused. ``progress``,
+    when given, is told the phase and the rows done (a background job shows it on its page)."""
     institution = acting_institution(actor, institution_code, Action.DEPOSIT_OUTCOMES)
     key = idempotency_key.strip()
     if not key or len(key) > 80:
@@ -81,7 +88,11 @@ def deposit_batch(
         return Deposited(earlier, replayed=True)
 
     today = timezone.localdate()
-    parsed = [core.parse_row(raw, line, today=today) for line, raw in enumerate(rows, start=2)]
+    parsed: list[core.DepositRow | core.RowProblem] = []
+    for line, raw in enumerate(rows, start=2):
+        parsed.append(core.parse_row(raw, line, today=today))
+        if progress is not None and len(parsed) % PROGRESS_EVERY == 0:
+            progress("checking", len(parsed))
     issues = {p.line: list(p.problems) for p in parsed if isinstance(p, core.RowProblem)}
     good = [p for p in parsed if isinstance(p, core.DepositRow)]
     for line, first in core.repeated_in_batch(good).items():
@@ -114,18 +125,33 @@ def deposit_batch(
     report = [RowIssue(line, tuple(p)) for line, p in sorted(issues.items())]
     if report and not good_rows_only:
         raise BatchRejected(rejected=len(report), rows=len(rows), report=[r.as_dict() for r in report])
+    if progress is not None:
+        progress("storing", len(rows))
     batch = _store(actor, institution, key, digest, file_name, good_rows_only, len(rows), plans, report)
     return Deposited(batch, replayed=False)
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for value in values:
+        chunk.append(value)
+        if len(chunk) == LOOKUP_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _learners(rows: list[core.DepositRow]) -> dict[str, Learner]:
     numbers = {r.learner.number for r in rows if r.learner.number}
     by_index = {identity_index(r.learner.identity): r.learner_key for r in rows if r.learner.identity}
     found: dict[str, Learner] = {}
-    for learner in Learner.objects.filter(public_id__in=numbers):
-        found[learner.public_id] = learner
-    for learner in Learner.objects.filter(id_index__in=by_index):
-        found[by_index[learner.id_index]] = learner
+    for chunk in _chunks(numbers):
+        for learner in Learner.objects.filter(public_id__in=chunk):
+            found[learner.public_id] = learner
+    for chunk in _chunks(by_index):
+        for learner in Learner.objects.filter(id_index__in=chunk):
+            found[by_index[learner.id_index]] = learner
     return found
 
 
@@ -150,13 +176,14 @@ def _store(
     report: list[RowIssue],
 ) -> ImportBatch:
     person = actor if isinstance(actor, User) else None
-    recorded = list(
-        LearningOutcome.objects.filter(
-            learner_id__in={p[1].pk for p in plans},
-            entry_id__in={p[2].pk for p in plans},
-            status=OutcomeStatus.RECORDED,
+    entry_ids = {p[2].pk for p in plans}
+    recorded = [
+        outcome
+        for chunk in _chunks({p[1].pk for p in plans})
+        for outcome in LearningOutcome.objects.filter(
+            learner_id__in=chunk, entry_id__in=entry_ids, status=OutcomeStatus.RECORDED
         ).only("pk", "learner_id", "entry_id", "achieved_on")
-    )
+    ]
     present = {(o.learner_id, o.entry_id, o.achieved_on) for o in recorded}
     earlier = {(o.learner_id, o.entry_id): o for o in recorded}  # same learner and unit, another date
     fresh = [p for p in plans if (p[1].pk, p[2].pk, p[0].achieved_on) not in present]

@@ -8,6 +8,8 @@ urlpatterns = [
     path("template.csv", views.template, name="template"),
     path("batches/<int:batch_id>/", views.batch, name="batch"),
     path("batches/<int:batch_id>/problems.csv", views.batch_problems_csv, name="batch_problems"),
+    path("jobs/<int:job_id>/", views.job, name="job"),
+    path("jobs/<int:job_id>/problems.csv", views.job_problems_csv, name="job_problems"),
     path("outcomes/<int:outcome_id>/", views.outcome, name="outcome"),
     path("statement/", views.my_statement, name="statement"),
 ]

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.deposits import files, selectors
-from creditbank.apps.deposits.models import ImportBatch, LearningOutcome
+from creditbank.apps.deposits.jobs import job_get, job_submit, runs_in_background
+from creditbank.apps.deposits.models import DepositJob, ImportBatch, LearningOutcome
 from creditbank.apps.deposits.services import (
     BatchRejected,
     batch_hash,
@@ -25,8 +26,9 @@ from creditbank.apps.deposits.services import (
     outcome_amend,
     outcome_revoke,
 )
+from creditbank.config.checks import option
 from creditbank.core.deposits import COLUMNS, OutcomeType
-from creditbank.core.errors import DomainError
+from creditbank.core.errors import DomainError, NotFound
 from creditbank.web.errors import error_message
 from creditbank.web.institutions import institution_choice
 
@@ -45,11 +47,21 @@ def deposits(request: HttpRequest) -> HttpResponse:
         "types": list(OutcomeType),
         "values": {k: request.POST.get(k, "") for k in COLUMNS},
         "columns": COLUMNS,
+        "background_bytes": option("BACKGROUND_UPLOAD_BYTES"),
     }
     status = 200
     if request.method == "POST":
         try:
             if upload := request.FILES.get("file"):
+                if runs_in_background(upload.size or 0):
+                    job = job_submit(
+                        actor=user,
+                        raw=upload.read(),
+                        file_name=upload.name or "",
+                        institution_code=institution.code,
+                        good_rows_only=bool(request.POST.get("good_rows_only")),
+                    )
+                    return redirect("deposits:job", job_id=job.pk)
                 rows = files.read_rows(upload.read(), upload.name or "")
                 done = deposit_batch(
                     actor=user,
@@ -78,6 +90,7 @@ def deposits(request: HttpRequest) -> HttpResponse:
             context["error"] = error_message(exc)
             status = exc.status
     context["batches"] = ImportBatch.objects.filter(institution=institution)[:20]
+    context["jobs"] = DepositJob.objects.filter(institution=institution)[:10]
     context["outcomes"] = selectors.institution_outcomes(institution.pk, 50)
     return render(request, "deposits/deposits.html", context, status=status)
 
@@ -95,15 +108,47 @@ def batch_problems_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
     found = get_object_or_404(ImportBatch, pk=batch_id)
     if not allowed(request.user, Action.DEPOSIT_OUTCOMES, institution_id=found.institution_id):
         raise Http404
+    return _problems_csv(found.problems, f"batch-{found.pk}-problems.csv")
+
+
+def _problems_csv(report: list[dict[str, Any]], file_name: str) -> HttpResponse:
+    """The problem report as a spreadsheet: one line per problem, with the file's line number."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["line", "problem"])
-    for issue in found.problems:
+    for issue in report:
         for problem in issue["problems"]:
             writer.writerow([issue["line"], problem])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="batch-{found.pk}-problems.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
+
+
+def _own_job(request: HttpRequest, job_id: int) -> DepositJob:
+    if not allowed(request.user, Action.DEPOSIT_OUTCOMES):
+        raise DjangoPermissionDenied
+    try:
+        return job_get(actor=request.user, job_id=job_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A background deposit: its progress while it runs (the page polls itself), then its result."""
+    found = _own_job(request, job_id)
+    error = DomainError.from_record(found.error) if found.error else None
+    return render(
+        request,
+        "deposits/job.html",
+        {"job": found, "error": error_message(error) if error else ""},
+    )
+
+
+@login_required
+def job_problems_csv(request: HttpRequest, job_id: int) -> HttpResponse:
+    found = _own_job(request, job_id)
+    return _problems_csv(found.problems, f"job-{found.pk}-problems.csv")
 
 
 def template(request: HttpRequest) -> HttpResponse:

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "creditbank.apps.register",
     "creditbank.apps.accreditation",
     "creditbank.apps.deposits",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -162,4 +164,10 @@ CREDITBANK = {
     "CREDIT_ROUNDING": {"places": 2, "mode": "outward"},
     # Institution API keys: how many characters of the key identify it in logs and lists.
     "API_KEY_PREFIX_LENGTH": 8,
+    # Deposit files larger than this are checked and stored by the background worker, with
+    # progress on the page; smaller ones are answered at once.
+    "BACKGROUND_UPLOAD_BYTES": 256 * 1024,
 }
+
+# Background jobs (large deposit files) are queued in the database and run by `creditbank worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

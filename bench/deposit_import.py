@@ -1,0 +1,215 @@
+"""Benchmark: an institution deposits one large file of learning outcomes.
+
+What it measures, on a fresh bank (the demo's institutions and register, plus N learners):
+  1. reading the CSV file (decoding and splitting into rows);
+  2. depositing every row through ``deposit_batch``, the same service the page, the API, the CLI
+     and the background job use (parse, identity check, lookup, duplicate check, store);
+  3. re-sending the same file (idempotent: nothing stored twice);
+  4. the same file as a background job run by the django-tasks database worker.
+The stated limit is the database itself: inserting the same number of outcome rows with one
+``executemany`` through the raw driver, with no checks at all. The ratio says how much of the
+store's raw speed the checked path keeps.
+
+Run:   .venv/bin/python bench/deposit_import.py [--rows 100000] [--database-url postgres://…]
+       (``make bench`` runs every benchmark with its defaults and appends to bench/RESULTS.md)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+UNITS = ["SZP-SE-101", "SZP-GE-101", "SZP-SE-102", "SZP-SE-201", "SZP-SE-202"]  # sz-poly's own units
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000, help="rows in the file (default 100000)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="default: a new SQLite file in a temp dir; a PostgreSQL database must be named *_bench (it is emptied)",
+    )
+    parser.add_argument("--record", action="store_true", help="append the results to bench/RESULTS.md")
+    args = parser.parse_args()
+    if args.database_url.startswith("postgres"):
+        _create_postgres_database(args.database_url)
+    with tempfile.TemporaryDirectory(prefix="creditbank-bench-") as var:
+        os.environ["CREDITBANK_VAR_DIR"] = var
+        os.environ["DJANGO_SETTINGS_MODULE"] = "creditbank.config.settings.dev"
+        os.environ["CREDITBANK_DATABASE_URL"] = args.database_url or f"sqlite:///{var}/bench.sqlite3"
+        lines = run(args.rows)
+    print("\n".join(lines))
+    if args.record:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write("\n".join(lines) + "\n\n")
+
+
+def timed(label: str, fn: Callable[[], Any]) -> tuple[Any, float]:
+    print(f"… {label}", file=sys.stderr, flush=True)
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+def run(row_count: int) -> list[str]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from creditbank.apps.accounts.models import User
+    from creditbank.apps.deposits import files
+    from creditbank.apps.deposits.services import deposit_batch
+    from creditbank.apps.frameworks.services import reference_data_load
+    from creditbank.demo import demo_bank_load
+
+    if connection.vendor == "postgresql":
+        _reset_postgres(connection)
+    call_command("migrate", interactive=False, verbosity=0)
+    reference_data_load()
+    demo_bank_load()
+    operator = User.objects.get(username="operator")
+    learners, opened = timed("opening learner accounts", lambda: _open_learners(operator, row_count))
+    raw = _csv(learners, row_count).encode("utf-8")
+    rows, read = timed("reading the file", lambda: files.read_rows(raw, "bench.csv"))
+
+    def deposit() -> Any:
+        return deposit_batch(
+            actor=operator,
+            rows=rows,
+            idempotency_key="bench",
+            institution_code="sz-poly",
+            file_name="bench.csv",
+        )
+
+    done, stored = timed("depositing every row", deposit)
+    assert done.batch.created == row_count, done.batch.created
+    again, replayed = timed("re-sending the same file", deposit)
+    assert again.replayed
+    job_seconds = _background_job(operator, _csv(learners, row_count, date(2021, 1, 10)).encode(), row_count)
+    limit = _raw_insert(connection, row_count)
+    machine = f"{platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores"
+    return [
+        f"## deposit_import · {time.strftime('%Y-%m-%d')} · {connection.vendor} · {row_count} rows",
+        f"- machine: {machine}, Python {platform.python_version()}",
+        f"- setup: {len(learners)} learner accounts opened at {len(learners) / opened:,.0f}/s",
+        f"- read CSV ({len(raw) / 2**20:.1f} MiB): {row_count / read:,.0f} rows/s",
+        f"- deposit (checked, stored): {row_count / stored:,.0f} rows/s ({stored:.1f} s)",
+        f"- re-send (idempotent replay): {replayed * 1000:.0f} ms",
+        f"- background job (upload to finished, worker included): {row_count / job_seconds:,.0f} rows/s"
+        f" ({job_seconds:.1f} s)",
+        f"- limit: raw executemany of the same rows: {row_count / limit:,.0f} rows/s",
+        f"- ratio deposit / limit: {limit / stored:.2f}",
+    ]
+
+
+def _create_postgres_database(url: str) -> None:
+    """The bench empties its database, so it only ever uses one named *_bench, made if missing."""
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    if not name.endswith("_bench"):
+        raise SystemExit(f"refusing to empty database {name!r}: name a database ending in _bench")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _reset_postgres(connection: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+
+
+def _open_learners(operator: Any, row_count: int) -> list[str]:
+    from creditbank.apps.accounts.learners import learner_open
+    from creditbank.core.errors import DomainError
+    from creditbank.demo_bank import _resident_id
+
+    rng = random.Random(7)  # noqa: S311 (invented people)
+    numbers: list[str] = []
+    need = -(-row_count // len(UNITS))
+    while len(numbers) < need:
+        try:
+            learner = learner_open(
+                actor=operator,
+                full_name="测试 学员",
+                id_scheme="cn_ric",
+                id_number=_resident_id(rng),
+                region="GD",
+            )
+        except DomainError:
+            continue  # an invented number drawn twice
+        numbers.append(learner.public_id)
+    return numbers
+
+
+def _csv(learners: list[str], row_count: int, first_day: date = date(2023, 1, 10)) -> str:
+    lines = ["learner_number,unit_code,achieved_on,result,outcome_type"]
+    for i in range(row_count):
+        learner, unit = learners[i // len(UNITS)], UNITS[i % len(UNITS)]
+        achieved = first_day + timedelta(days=i % 700)
+        lines.append(f"{learner},{unit},{achieved.isoformat()},B+,formal")
+    return "\n".join(lines) + "\n"
+
+
+def _background_job(operator: Any, raw: bytes, row_count: int) -> float:
+    """Submit a file of the same size (other dates: new outcomes) as a background job and time it
+    from upload to finished, with the real database worker run in this process."""
+    from django.core.management import call_command
+
+    from creditbank.apps.deposits.jobs import job_submit
+    from creditbank.apps.deposits.models import DepositJob, JobState
+
+    def submit_and_run() -> DepositJob:
+        job = job_submit(actor=operator, raw=raw, file_name="bench-2.csv", institution_code="sz-poly")
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+        return DepositJob.objects.get(pk=job.pk)
+
+    job, seconds = timed("the same size of file as a background job", submit_and_run)
+    assert job.state == JobState.DONE, (job.state, job.error)
+    assert job.batch is not None
+    assert job.batch.created == row_count, job.batch.created
+    return seconds
+
+
+def _raw_insert(connection: Any, row_count: int) -> float:
+    """The store's own speed: the same number of rows, the same columns, no checks."""
+    columns = "(learner_id, unit, institution, achieved_on, result, level, credits, batch)"
+    values = [(i, i % 5, 1, "2024-01-01", "B+", "GDLEQF-5", "3.00", 1) for i in range(row_count)]
+    from django.db import transaction
+
+    with connection.cursor() as cursor:
+        key = (
+            "integer primary key"
+            if connection.vendor == "sqlite"
+            else "bigint generated by default as identity"
+        )
+        cursor.execute(
+            f"CREATE TABLE bench_raw (id {key}, learner_id integer, unit integer, institution integer,"
+            " achieved_on date, result varchar(500), level varchar(48), credits numeric(8,2), batch integer)"
+        )
+        start = time.perf_counter()
+        with transaction.atomic():  # one transaction, as the deposit's store is
+            cursor.executemany(
+                f"INSERT INTO bench_raw {columns} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                values,
+            )
+        seconds = time.perf_counter() - start
+        cursor.execute("DROP TABLE bench_raw")
+    return seconds
+
+
+if __name__ == "__main__":
+    main()
