@@ -1,0 +1,103 @@
+"""Signed checkpoints in the C2SP formats: tlog-checkpoint (origin, size, root) inside a signed
+note, signed with Ed25519. Anyone holding the verifier key can check a checkpoint without our code.
+
+https://github.com/C2SP/C2SP/blob/main/tlog-checkpoint.md and signed-note.md
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from creditbank.core.errors import InvalidInput, gettext_noop
+
+ED25519 = b"\x01"  # signed-note signature type of Ed25519
+DASH = "\u2014"  # signature lines start with an em dash
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    origin: str
+    size: int
+    root: bytes
+
+    def body(self) -> str:
+        return f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n"
+
+
+class BadCheckpoint(InvalidInput):
+    code = "bad_checkpoint"
+    template = gettext_noop("The checkpoint does not verify: %(reason)s")
+
+
+def key_hash(name: str, public_key: bytes) -> bytes:
+    """The 4-byte key ID of signed-note: SHA-256(name || LF || type || key), first four bytes."""
+    return hashlib.sha256(name.encode() + b"\n" + ED25519 + public_key).digest()[:4]
+
+
+def verifier_key(name: str, public_key: bytes) -> str:
+    """The verifier key string (name+hash+key) that parties configure to check our notes."""
+    encoded = base64.b64encode(ED25519 + public_key).decode()
+    return f"{name}+{key_hash(name, public_key).hex()}+{encoded}"
+
+
+def sign_note(text: str, name: str, private_key: bytes) -> str:
+    """A signed note: the text (ending in a newline), a blank line and one signature line."""
+    key = Ed25519PrivateKey.from_private_bytes(private_key)
+    public = key.public_key().public_bytes_raw()
+    signature = key.sign(text.encode())
+    line = base64.b64encode(key_hash(name, public) + signature).decode()
+    return f"{text}\n{DASH} {name} {line}\n"
+
+
+def sign(checkpoint: Checkpoint, name: str, private_key: bytes) -> str:
+    """The checkpoint as a signed note, signed by the key called ``name``."""
+    return sign_note(checkpoint.body(), name, private_key)
+
+
+def parse(note: str) -> tuple[Checkpoint, list[tuple[str, bytes, bytes]]]:
+    """The checkpoint and its signature lines (name, key hash, signature); nothing is verified."""
+    text, sep, signatures = note.partition("\n\n")
+    if not sep or not signatures.endswith("\n"):
+        raise BadCheckpoint(reason=gettext_noop("it is not a signed note"))
+    lines = text.split("\n")
+    if len(lines) < 3 or not lines[1].isdigit() or not lines[0]:
+        raise BadCheckpoint(reason=gettext_noop("its body is not origin, size and root hash"))
+    try:
+        root = base64.b64decode(lines[2], validate=True)
+    except ValueError:
+        root = b""
+    if len(root) != 32:
+        raise BadCheckpoint(reason=gettext_noop("its root hash is not 32 bytes of base64"))
+    found = []
+    for line in signatures[:-1].split("\n"):
+        parts = line.split(" ")
+        if len(parts) != 3 or parts[0] != DASH:
+            raise BadCheckpoint(reason=gettext_noop("a signature line is malformed"))
+        try:
+            raw = base64.b64decode(parts[2], validate=True)
+        except ValueError:
+            raise BadCheckpoint(reason=gettext_noop("a signature line is malformed")) from None
+        found.append((parts[1], raw[:4], raw[4:]))
+    return Checkpoint(lines[0], int(lines[1]), root), found
+
+
+def verify(note: str, name: str, public_key: bytes) -> Checkpoint:
+    """The checkpoint, if the note carries a valid signature by ``name`` with this key."""
+    checkpoint, signatures = parse(note)
+    text = note.partition("\n\n")[0] + "\n"
+    wanted = key_hash(name, public_key)
+    for signer, hashed, signature in signatures:
+        if signer == name and hashed == wanted:
+            try:
+                Ed25519PublicKey.from_public_bytes(public_key).verify(signature, text.encode())
+            except InvalidSignature:
+                raise BadCheckpoint(
+                    reason=gettext_noop("the signature does not match the checkpoint")
+                ) from None
+            return checkpoint
+    raise BadCheckpoint(reason=gettext_noop("it carries no signature by the bank's key"))
