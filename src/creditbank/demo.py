@@ -14,6 +14,7 @@ from django.db import transaction
 
 from creditbank.apps.accounts.learners import identity_index, learner_open
 from creditbank.apps.accounts.models import Institution, InstitutionKind, Learner, Region, Role, User
+from creditbank.apps.ledger.services import checkpoint_issue
 from creditbank.core.identity import parse_identity
 from creditbank.demo_bank import load_demo_learners
 
@@ -128,6 +129,8 @@ def demo_bank_load() -> list[Login]:
         User.objects.filter(username="assessor2").update(expertise_sectors=["ict", "manufacturing"])
         load_demo_learners(operator)
         _demo_learner_outcomes(User.objects.get(username="learner"), operator)
+    # The demo's history so far, signed: an employer or another bank can check it at /ledger/.
+    checkpoint_issue()
     return logins
 
 

@@ -402,3 +402,37 @@ def test_a_learner_claims_rpl_sees_the_decision_and_finds_it_in_the_statement(
     assert serious_violations(page) == []
     page.screenshot(path=str(artifacts / "rpl-statement-en.png"), full_page=True)
     context.close()
+
+
+def test_an_operator_signs_a_checkpoint_and_verifies_the_ledger(
+    browser: Any, live_server: Any, reference_data: Any, people: Any, artifacts: Path
+) -> None:
+    from creditbank.apps.deposits.services import deposit_one
+
+    learner = deposit_setup(people)
+    deposit_one(
+        actor=people["institution"],
+        row={
+            "learner_number": learner.public_id,
+            "unit_code": "U-101",
+            "achieved_on": "2024-06-30",
+            "result": "A",
+        },
+    )
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/ledger/")  # the public sees the checkpoint, not the entries
+    assert "No checkpoint has been signed yet." in page.inner_text("main")
+    assert page.locator("text=Recent entries").count() == 0
+    sign_in(page, live_server.url, "operator")
+    page.goto(f"{live_server.url}/ledger/")
+    page.click("button[value=checkpoint]")
+    page.wait_for_selector("#checkpoint-note")
+    assert page.inner_text("#checkpoint-size") == "1"
+    assert page.inner_text("#verifier-key").startswith("creditbank.localhost/ledger+")
+    page.click("button[value=verify]")
+    page.wait_for_selector("#verification")
+    assert "Verified: 1 entries" in page.inner_text("#verification")
+    assert serious_violations(page) == []
+    page.screenshot(path=str(artifacts / "ledger-operator-en.png"), full_page=True)
+    context.close()

@@ -24,6 +24,7 @@ def test_default_options_pass() -> None:
         ({"API_KEY_PREFIX_LENGTH": 3}, "creditbank.E004"),
         ({"BACKGROUND_UPLOAD_BYTES": -1}, "creditbank.E005"),
         ({"BACKGROUND_UPLOAD_BYTES": "1 MiB"}, "creditbank.E005"),
+        ({"LEDGER_ORIGIN": "my ledger"}, "creditbank.E006"),
         ({"TYPO_OPTION": 1}, "creditbank.E002"),
     ],
 )

@@ -9,6 +9,7 @@ from creditbank.apps.accounts.api import router as accounts_router
 from creditbank.apps.accreditation.api import router as accreditation_router
 from creditbank.apps.deposits.api import router as deposits_router
 from creditbank.apps.frameworks.api import router as frameworks_router
+from creditbank.apps.ledger.api import router as ledger_router
 from creditbank.apps.register.api import router as register_router
 
 api = NinjaAPI(
@@ -30,3 +31,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", register_router)
 api.add_router("/", accreditation_router)
 api.add_router("/", deposits_router)
+api.add_router("/", ledger_router)

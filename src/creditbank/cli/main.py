@@ -27,6 +27,7 @@ accreditation_app = typer.Typer(help="Accreditation cases.", no_args_is_help=Tru
 deposit_app = typer.Typer(help="Deposits of learning outcomes.", no_args_is_help=True)
 institutions_app = typer.Typer(help="Institutions of the alliance.", no_args_is_help=True)
 assessors_app = typer.Typer(help="Assessors and their expertise.", no_args_is_help=True)
+ledger_app = typer.Typer(help="The tamper-evident ledger (RFC 9162).", no_args_is_help=True)
 app.add_typer(frameworks_app, name="frameworks")
 app.add_typer(levels_app, name="levels")
 app.add_typer(credits_app, name="credits")
@@ -37,6 +38,7 @@ app.add_typer(accreditation_app, name="accreditation")
 app.add_typer(deposit_app, name="deposit")
 app.add_typer(institutions_app, name="institutions")
 app.add_typer(assessors_app, name="assessors")
+app.add_typer(ledger_app, name="ledger")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -604,6 +606,74 @@ def worker(
     from django.core.management import call_command
 
     call_command("db_worker", batch=batch, reload=False, startup_delay=not batch, verbosity=1)
+
+
+@ledger_app.command("checkpoint")
+@command
+def ledger_checkpoint(operator: OperatorOption, as_json: JsonOption = False) -> None:
+    """Add pending entries to the tree and sign its head; prints the signed note."""
+    from creditbank.apps.ledger.selectors import checkpoint_out
+    from creditbank.apps.ledger.services import checkpoint_issue
+
+    made = checkpoint_out(checkpoint_issue(actor=_operator(operator)))
+    if as_json:
+        _print_json(made)
+        return
+    print(made["note"], end="")
+    out.print(f"verifier key: {made['verifier_key']}", highlight=False)
+
+
+@ledger_app.command("verify")
+@command
+def ledger_verify_command(
+    operator: OperatorOption = "",
+    source: Annotated[
+        Path | None, typer.Option("--from", help="Audit an exported log (a folder) instead of the database.")
+    ] = None,
+) -> None:
+    """Recompute the tree, the checkpoints and every outcome; exit 1 naming the first mismatch."""
+    if source is not None:
+        from creditbank.core.ledger.audit import audit_log
+
+        with (source / "entries.jsonl").open("rb") as lines:
+            audit = audit_log(
+                (line.rstrip(b"\n") for line in lines),
+                (source / "checkpoint.txt").read_text(encoding="utf-8"),
+                (source / "verifier-key.txt").read_text(encoding="utf-8"),
+            )
+        if audit.problem:
+            err.print(f"[bold red]not verified[/]: {audit.problem}", highlight=False)
+            raise typer.Exit(1)
+        out.print(
+            f"verified: {audit.entries} entries hash to the root signed at size {audit.checkpoint.size}"
+        )
+        return
+    from creditbank.apps.ledger.verify import ledger_verify
+
+    report = ledger_verify(actor=_operator(operator))
+    summary = (
+        f"{report.entries} entries, {report.nodes} tree nodes, {report.checkpoints} checkpoints, "
+        f"{report.outcomes} outcomes"
+    )
+    if not report.ok:
+        for problem in report.problems:
+            err.print(f"  {problem}", highlight=False)
+        err.print(f"[bold red]not verified[/]: {report.problems[0]} ({summary} read)", highlight=False)
+        raise typer.Exit(1)
+    out.print(f"verified: {summary}")
+
+
+@ledger_app.command("export")
+@command
+def ledger_export(
+    folder: Annotated[Path, typer.Argument(file_okay=False, help="Folder to write the log into.")],
+    operator: OperatorOption,
+) -> None:
+    """Write the log up to the latest checkpoint so another party can check it without our code."""
+    from creditbank.apps.ledger.export import export_log
+
+    size = export_log(actor=_operator(operator), folder=folder)
+    out.print(f"wrote {size} entries, the checkpoint and the verifier key to {folder}")
 
 
 @institutions_app.command("list")

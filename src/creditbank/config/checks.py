@@ -13,6 +13,7 @@ DEFAULTS: dict[str, Any] = {
     "CREDIT_ROUNDING": {"places": 2, "mode": "outward"},
     "API_KEY_PREFIX_LENGTH": 8,
     "BACKGROUND_UPLOAD_BYTES": 256 * 1024,
+    "LEDGER_ORIGIN": "creditbank.localhost/ledger",
 }
 
 
@@ -67,6 +68,20 @@ def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessa
                 f"CREDITBANK['BACKGROUND_UPLOAD_BYTES'] is {background!r}.",
                 hint="Use a whole number of bytes, 0 or more (0 sends every uploaded file to the worker).",
                 id="creditbank.E005",
+            )
+        )
+    ledger_origin = options.get("LEDGER_ORIGIN", DEFAULTS["LEDGER_ORIGIN"])
+    if (
+        not isinstance(ledger_origin, str)
+        or not ledger_origin
+        or any(c.isspace() for c in ledger_origin)
+        or "+" in ledger_origin
+    ):
+        errors.append(
+            Error(
+                f"CREDITBANK['LEDGER_ORIGIN'] is {ledger_origin!r}.",
+                hint="Name the ledger like a URL without its scheme, e.g. 'bank.example.org/ledger' (no spaces or '+').",
+                id="creditbank.E006",
             )
         )
     return errors

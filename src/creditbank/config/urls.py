@@ -19,6 +19,7 @@ urlpatterns = [
     path("register/", include("creditbank.apps.register.urls")),
     path("accreditation/", include("creditbank.apps.accreditation.urls")),
     path("deposits/", include("creditbank.apps.deposits.urls")),
+    path("ledger/", include("creditbank.apps.ledger.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

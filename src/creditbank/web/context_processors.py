@@ -49,6 +49,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Publish framework"), reverse("frameworks:publish"), "frameworks:publish"))
     if allowed(user, Action.MANAGE_API_KEYS):
         items.append(NavItem(_("API keys"), reverse("accounts:api_keys"), "accounts:api_keys"))
+    items.append(NavItem(_("Ledger"), reverse("ledger:ledger"), "ledger:ledger"))
     items.append(NavItem(_("API"), reverse("api:openapi-view"), "api:openapi-view"))
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {"nav_items": items, "nav_current": current}

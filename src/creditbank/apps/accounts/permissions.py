@@ -42,6 +42,7 @@ class Action(enum.StrEnum):
     CLAIM_RPL = "claim_rpl"
     MANAGE_INSTITUTIONS = "manage_institutions"
     MANAGE_ASSESSORS = "manage_assessors"
+    RUN_LEDGER = "run_ledger"
 
 
 # action -> role (None = anonymous) -> scope
@@ -85,6 +86,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.MANAGE_ASSESSORS: {"operator": Scope.ANY},
     # Institutions deposit, revoke and amend outcomes of their own accredited entries.
     Action.DEPOSIT_OUTCOMES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # Everyone may read checkpoints and proofs; entries and running the ledger are the bank's.
+    Action.RUN_LEDGER: {"operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -106,6 +109,7 @@ ACTION_NAMES = {
     Action.CLAIM_RPL: gettext_noop("claim recognition of prior learning"),
     Action.MANAGE_INSTITUTIONS: gettext_noop("manage institutions and the alliance"),
     Action.MANAGE_ASSESSORS: gettext_noop("manage assessors"),
+    Action.RUN_LEDGER: gettext_noop("run the ledger (entries, checkpoints, verification)"),
 }
 
 

@@ -29,6 +29,7 @@ from creditbank.apps.deposits import files
 from creditbank.apps.deposits.models import DepositJob, JobState
 from creditbank.apps.deposits.services import BatchRejected, batch_hash, deposit_batch
 from creditbank.apps.deposits.tasks import deposit_file_job
+from creditbank.apps.ledger.services import checkpoint_issue
 from creditbank.config.checks import option
 from creditbank.core.errors import DomainError, InvalidInput, NotFound, PermissionDenied, gettext_noop
 
@@ -142,6 +143,7 @@ def job_run(job_id: int) -> None:
         raise  # the task result records the failure for operators too
     else:
         _finish(job, JobState.DONE, batch=done.batch, replayed=done.replayed, rows_done=job.rows_total)
+        checkpoint_issue()  # a large deposit is signed into the ledger as soon as it is stored
 
 
 def _actor(job: DepositJob) -> Any:

@@ -19,7 +19,9 @@ from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.learners import identity_index
 from creditbank.apps.accounts.models import Institution, Learner, User
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.deposits.ledger import outcome_events
 from creditbank.apps.deposits.models import Assessment, ImportBatch, LearningOutcome, OutcomeStatus
+from creditbank.apps.ledger.services import ledger_append
 from creditbank.apps.register.models import RegisterEntry, Status
 from creditbank.core import deposits as core
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
@@ -236,6 +238,7 @@ def _store(
                     )
                 )
             LearningOutcome.objects.bulk_create(outcomes, batch_size=2000)
+            ledger_append(outcome_events("outcome.deposited", outcomes))
     except IntegrityError:
         # A concurrent batch stored some of the same outcomes: report, never double-count.
         raise Conflict(
@@ -310,6 +313,7 @@ def outcome_revoke(*, actor: Any, outcome_id: int, reason: str) -> LearningOutco
         outcome.status = OutcomeStatus.REVOKED
         outcome.status_reason = reason.strip()
         outcome.save(update_fields=["status", "status_reason"])
+        ledger_append(outcome_events("outcome.revoked", [outcome]))
     return outcome
 
 
@@ -352,5 +356,8 @@ def outcome_amend(
             credit_system=old.credit_system,
             supersedes=old,
             deposited_by=actor if isinstance(actor, User) else None,
+        )
+        ledger_append(
+            [*outcome_events("outcome.amended", [old]), *outcome_events("outcome.deposited", [new])]
         )
     return new

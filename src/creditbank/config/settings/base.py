@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "creditbank.apps.register",
     "creditbank.apps.accreditation",
     "creditbank.apps.deposits",
+    "creditbank.apps.ledger",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -167,6 +168,8 @@ CREDITBANK = {
     # Deposit files larger than this are checked and stored by the background worker, with
     # progress on the page; smaller ones are answered at once.
     "BACKGROUND_UPLOAD_BYTES": 256 * 1024,
+    # The ledger's name in its signed checkpoints (C2SP origin): a URL without its scheme.
+    "LEDGER_ORIGIN": os.environ.get("CREDITBANK_LEDGER_ORIGIN", "creditbank.localhost/ledger"),
 }
 
 # Background jobs (large deposit files) are queued in the database and run by `creditbank worker`.

@@ -45,6 +45,19 @@ def verifier_key(name: str, public_key: bytes) -> str:
     return f"{name}+{key_hash(name, public_key).hex()}+{encoded}"
 
 
+def parse_verifier_key(text: str) -> tuple[str, bytes]:
+    """The name and Ed25519 public key of a verifier key string; refuses a key whose hash is wrong."""
+    parts = text.strip().split("+", 2)
+    try:
+        raw = base64.b64decode(parts[2], validate=True)
+        claimed = bytes.fromhex(parts[1])
+    except (IndexError, ValueError):
+        raise BadCheckpoint(reason=gettext_noop("the verifier key is not name+hash+key")) from None
+    if len(raw) != 33 or raw[:1] != ED25519 or key_hash(parts[0], raw[1:]) != claimed:
+        raise BadCheckpoint(reason=gettext_noop("the verifier key is not a valid Ed25519 key"))
+    return parts[0], raw[1:]
+
+
 def sign_note(text: str, name: str, private_key: bytes) -> str:
     """A signed note: the text (ending in a newline), a blank line and one signature line."""
     key = Ed25519PrivateKey.from_private_bytes(private_key)

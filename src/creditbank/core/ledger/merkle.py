@@ -65,6 +65,40 @@ def _fold(hashes: Sequence[bytes]) -> bytes:
     return root
 
 
+class CompactRange:
+    """The right edge of a tree: the roots of its complete subtrees, largest first. Pushing a leaf
+    completes at most one subtree per level; the nodes completed are what a store must keep."""
+
+    def __init__(self, size: int = 0, edge: Sequence[bytes] = ()) -> None:
+        levels = [level for level, _ in _range_nodes(0, size)]
+        if len(levels) != len(edge):
+            raise ValueError(f"a tree of {size} leaves has {len(levels)} edge nodes, not {len(edge)}")
+        self.size = size
+        self._stack = list(zip(levels, edge, strict=True))
+
+    def push(self, leaf: bytes) -> dict[NodeId, bytes]:
+        n = self.size
+        completed = {(0, n): leaf}
+        level, current = 0, leaf
+        # Merge while the subtree just completed has a left sibling of the same height.
+        while self._stack and self._stack[-1][0] == level:
+            _, left = self._stack.pop()
+            current = node_hash(left, current)
+            level += 1
+            completed[(level, ((n + 1) >> level) - 1)] = current
+        self._stack.append((level, current))
+        self.size = n + 1
+        return completed
+
+    def root(self) -> bytes:
+        return _fold([h for _, h in self._stack]) if self._stack else EMPTY_ROOT
+
+
+def edge_nodes(size: int) -> list[NodeId]:
+    """The stored nodes that make up a tree's right edge (what ``CompactRange`` starts from)."""
+    return _range_nodes(0, size)
+
+
 @dataclass(frozen=True)
 class Appended:
     """What appending leaves produced: the nodes to store, and the new size and root."""
@@ -77,24 +111,13 @@ class Appended:
 def append(size: int, leaves: Iterable[bytes], reader: NodeReader) -> Appended:
     """Append leaf hashes to a tree of ``size`` leaves. Reads at most log2(size) stored nodes (the
     tree's right edge) however many leaves are appended, so a batch costs one read and one write."""
-    edge = _range_nodes(0, size)
-    stored = reader.read_nodes(edge) if edge else {}
-    stack = [(level, stored[(level, index)]) for level, index in edge]
+    ids = edge_nodes(size)
+    stored = reader.read_nodes(ids) if ids else {}
+    tree = CompactRange(size, [stored[i] for i in ids])
     new: dict[NodeId, bytes] = {}
-    n = size
     for leaf in leaves:
-        new[(0, n)] = leaf
-        level, current = 0, leaf
-        # Merge while the subtree just completed has a left sibling of the same height.
-        while stack and stack[-1][0] == level:
-            _, left = stack.pop()
-            current = node_hash(left, current)
-            level += 1
-            new[(level, ((n + 1) >> level) - 1)] = current
-        stack.append((level, current))
-        n += 1
-    root = _fold([h for _, h in stack]) if stack else EMPTY_ROOT
-    return Appended(new, n, root)
+        new.update(tree.push(leaf))
+    return Appended(new, tree.size, tree.root())
 
 
 def root_hash(size: int, reader: NodeReader) -> bytes:
