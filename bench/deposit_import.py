@@ -3,9 +3,12 @@
 What it measures, on a fresh bank (the demo's institutions and register, plus N learners):
   1. reading the CSV file (decoding and splitting into rows);
   2. depositing every row through ``deposit_batch``, the same service the page, the API, the CLI
-     and the background job use (parse, identity check, lookup, duplicate check, store);
+     and the background job use (parse, identity check, lookup, duplicate check, store, and one
+     ledger entry per outcome in the same transaction);
   3. re-sending the same file (idempotent: nothing stored twice);
-  4. the same file as a background job run by the django-tasks database worker.
+  4. integrating those ledger entries into the RFC 9162 tree and signing a checkpoint;
+  5. a file of the same size as a background job run by the django-tasks database worker
+     (upload to finished, including the checkpoint the job signs at its end).
 The stated limit is the database itself: inserting the same number of outcome rows with one
 ``executemany`` through the raw driver, with no checks at all. The ratio says how much of the
 store's raw speed the checked path keeps.
@@ -98,6 +101,9 @@ def run(row_count: int) -> list[str]:
     assert done.batch.created == row_count, done.batch.created
     again, replayed = timed("re-sending the same file", deposit)
     assert again.replayed
+    from creditbank.apps.ledger.services import checkpoint_issue
+
+    signed, integrated = timed("integrating the ledger entries and signing a checkpoint", checkpoint_issue)
     job_seconds = _background_job(operator, _csv(learners, row_count, date(2021, 1, 10)).encode(), row_count)
     limit = _raw_insert(connection, row_count)
     machine = f"{platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores"
@@ -108,6 +114,7 @@ def run(row_count: int) -> list[str]:
         f"- read CSV ({len(raw) / 2**20:.1f} MiB): {row_count / read:,.0f} rows/s",
         f"- deposit (checked, stored): {row_count / stored:,.0f} rows/s ({stored:.1f} s)",
         f"- re-send (idempotent replay): {replayed * 1000:.0f} ms",
+        f"- ledger: {signed.size:,} entries integrated into the tree and signed at {signed.size / integrated:,.0f}/s",
         f"- background job (upload to finished, worker included): {row_count / job_seconds:,.0f} rows/s"
         f" ({job_seconds:.1f} s)",
         f"- limit: raw executemany of the same rows: {row_count / limit:,.0f} rows/s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from creditbank.apps.accreditation.services import (
     case_self_assess,
     case_sign_off,
 )
+from creditbank.apps.ledger.models import LedgerEntry
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.apps.register.services import entry_create
 from creditbank.cli.main import app
@@ -113,6 +115,13 @@ def test_the_full_qa_path_accredits_the_entry_on_the_decided_level(
         "signed_off",
         "decided",
     ]
+    logged = json.loads(LedgerEntry.objects.get(kind="accreditation.decided", subject=f"case:{ref}").body)
+    assert (logged["data"]["entry"], logged["data"]["outcome"], logged["data"]["level"]) == (
+        "SZP-SE-301",
+        "approved",
+        "GDLEQF-4",
+    )
+    assert logged["data"]["credits"] == "3.5"
 
 
 def test_rejection_is_explained_to_the_institution(

@@ -23,6 +23,7 @@ from creditbank.apps.accreditation.models import (
     PanelMember,
 )
 from creditbank.apps.frameworks.selectors import registry
+from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.apps.register.models import RegisterEntry, Status
 from creditbank.apps.register.services import entry_get
 from creditbank.core import accreditation as qa
@@ -301,6 +302,26 @@ def case_sign_off(*, actor: Any, ref: str, name: str, organisation: str, stateme
     return _transition(actor, ref, Action.RUN_CASE, step)
 
 
+def decision_event(case: AccreditationCase) -> Event:
+    """An accreditation decision as the ledger records it."""
+    return Event(
+        "accreditation.decided",
+        f"case:{case.ref}",
+        {
+            "case": case.ref,
+            "kind": case.kind,
+            "entry": case.entry.code if case.entry is not None else "",
+            "framework": case.framework,
+            "outcome": case.outcome,
+            "level": case.decided_level_id,
+            "credits": str(case.decided_credits or ""),
+            "conditions": case.conditions,
+            "reasons": case.reasons,
+            "re_review_on": case.re_review_on.isoformat() if case.re_review_on else None,
+        },
+    )
+
+
 def case_decide(
     *,
     actor: Any,
@@ -382,6 +403,8 @@ def case_decide(
             level=case.decided_level_id,
             credits=str(amount or ""),
         )
+        if case.kind != qa.Kind.RPL_CLAIM:  # a learner's claim is logged as the outcome it deposits
+            ledger_append([decision_event(case)])
 
     return _transition(actor, ref, Action.RUN_CASE, step)
 

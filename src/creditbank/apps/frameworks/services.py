@@ -21,6 +21,7 @@ from creditbank.apps.frameworks.models import (
     Origin,
     StudyRecord,
 )
+from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.core.credits import parse_credit_system
 from creditbank.core.errors import InvalidFrameworkDocument, InvalidInput, VersionExists, gettext_noop
 from creditbank.core.frameworks import Framework, parse_framework
@@ -103,6 +104,20 @@ def framework_publish(
             origin=origin,
             note=note,
             created_by=actor,
+        )
+        ledger_append(
+            [
+                Event(
+                    "framework.published",
+                    f"framework:{framework.code}",
+                    {
+                        "code": framework.code,
+                        "edition": framework.edition,
+                        "content_hash": digest,
+                        "origin": origin,
+                    },
+                )
+            ]
         )
     return PublishResult(framework, created=True)
 

@@ -129,12 +129,26 @@ def ledger_integrate(batch: int = INTEGRATE_BATCH) -> int:
                 [LedgerNode(level=lv, index=ix, hash=h) for (lv, ix), h in done.nodes.items()],
                 batch_size=2000,
             )
-            for seq, entry in enumerate(pending, start=head.size):
-                entry.seq = seq
-            LedgerEntry.objects.bulk_update(pending, ["seq"], batch_size=2000)
+            _number(pending, head.size)
             head.size, head.root = done.size, done.root
             head.save(update_fields=["size", "root", "updated_at"])
             added += len(pending)
+
+
+def _number(pending: list[LedgerEntry], first: int) -> None:
+    """Give the entries seq first, first+1, … in their order, with one UPDATE per chunk (Django's
+    bulk_update writes a CASE per row, which is what made large integrations slow)."""
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pending), 5000):
+            ids = [e.pk for e in pending[start : start + 5000]]
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"UPDATE {table} SET seq = numbered.n + %s FROM ("  # noqa: S608 (table name from the model)
+                f" SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM {table} WHERE id IN ({marks})"
+                f") AS numbered WHERE {table}.id = numbered.id",
+                [first + start, *ids],
+            )
 
 
 def origin() -> str:

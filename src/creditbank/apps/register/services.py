@@ -19,6 +19,7 @@ from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.frameworks.selectors import registry
+from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.apps.register.models import (
     QUALIFICATION_KINDS,
     EntryType,
@@ -218,7 +219,9 @@ def entry_withdraw(*, actor: Any, code: str, reason: str) -> RegisterEntry:
         raise InvalidInput(gettext_noop("Give a reason for withdrawing the entry."))
     entry.status = Status.WITHDRAWN
     entry.status_note = reason.strip()
-    entry.save(update_fields=["status", "status_note"])
+    with transaction.atomic():
+        entry.save(update_fields=["status", "status_note"])
+        ledger_append([register_event("register.withdrawn", entry)])
     return entry
 
 
@@ -237,5 +240,28 @@ def entry_record_accreditation(
     entry.accredited_on = accredited_on
     entry.next_review_on = next_review_on
     entry.status_note = note.strip()
-    entry.save(update_fields=["status", "accredited_on", "next_review_on", "status_note"])
+    with transaction.atomic():
+        entry.save(update_fields=["status", "accredited_on", "next_review_on", "status_note"])
+        ledger_append([register_event("register.accredited", entry)])
     return entry
+
+
+def register_event(kind: str, entry: RegisterEntry) -> Event:
+    """A change of a register entry's standing, as the ledger records it."""
+    return Event(
+        kind,
+        f"entry:{entry.code}:{entry.version}",
+        {
+            "code": entry.code,
+            "version": entry.version,
+            "owner": entry.owner.code,
+            "framework": entry.framework,
+            "level": entry.level_id,
+            "credits": f"{entry.credits:.2f}",
+            "credit_system": entry.credit_system,
+            "status": entry.status,
+            "accredited_on": entry.accredited_on.isoformat() if entry.accredited_on else None,
+            "next_review_on": entry.next_review_on.isoformat() if entry.next_review_on else None,
+            "note": entry.status_note,
+        },
+    )
