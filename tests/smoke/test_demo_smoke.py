@@ -4,6 +4,7 @@ and sign in with every printed login. If this fails, `make demo` is broken for n
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import socket
@@ -133,6 +134,10 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
                     time.sleep(0.5)
         with urllib.request.urlopen(f"{base}/api/v1/levels/map?level=HKQF:4&to=NZQF") as response:
             assert b"NZQF-5" in response.read()
+        with urllib.request.urlopen(f"{base}/api/v1/ledger/checkpoint") as response:
+            checkpoint = json.loads(response.read())
+        assert checkpoint["size"] > 800  # the demo's deposits, signed into the ledger
+        assert checkpoint["note"].startswith("creditbank.localhost/ledger\n")
     finally:
         process.terminate()
         process.wait(timeout=20)
