@@ -108,7 +108,7 @@ def run(row_count: int) -> list[str]:
     limit = _raw_insert(connection, row_count)
     machine = f"{platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores"
     return [
-        f"## deposit_import · {time.strftime('%Y-%m-%d')} · {connection.vendor} · {row_count} rows",
+        f"## deposit_import · {time.strftime('%Y-%m-%d', time.gmtime())} UTC · {connection.vendor} · {row_count} rows",
         f"- machine: {machine}, Python {platform.python_version()}",
         f"- setup: {len(learners)} learner accounts opened at {len(learners) / opened:,.0f}/s",
         f"- read CSV ({len(raw) / 2**20:.1f} MiB): {row_count / read:,.0f} rows/s",
