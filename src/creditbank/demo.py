@@ -6,16 +6,23 @@ Names are fictional. Running it again resets the demo passwords and changes noth
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from creditbank.apps.accounts.learners import identity_index, learner_open
 from creditbank.apps.accounts.models import Institution, InstitutionKind, Learner, Region, Role, User
-from creditbank.apps.ledger.services import checkpoint_issue
+from creditbank.apps.ledger.models import Checkpoint, Witness
+from creditbank.apps.ledger.services import checkpoint_issue, verifier_key
+from creditbank.apps.ledger.witnesses import cosignature_add, witness_add
 from creditbank.core.identity import parse_identity
+from creditbank.core.ledger.checkpoints import cosigner_verifier_key
+from creditbank.core.ledger.witness import witness_checkpoint
 from creditbank.demo_bank import load_demo_learners
 
 # A synthetic but valid mainland resident ID (Guangzhou, born 1998-03-15): for the demo only.
@@ -129,9 +136,41 @@ def demo_bank_load() -> list[Login]:
         User.objects.filter(username="assessor2").update(expertise_sectors=["ict", "manufacturing"])
         load_demo_learners(operator)
         _demo_learner_outcomes(User.objects.get(username="learner"), operator)
-    # The demo's history so far, signed: an employer or another bank can check it at /ledger/.
-    checkpoint_issue()
+    # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
+    # another bank can check it at /ledger/.
+    _demo_witness(checkpoint_issue())
     return logins
+
+
+def _demo_witness(checkpoint: Checkpoint) -> None:
+    """hk-ips runs a witness; its key stays in var/ (never in the bank's database)."""
+    from django.conf import settings
+
+    key_file = Path(settings.VAR_DIR) / "demo-witness.key"
+    name = "hk-ips.demo/witness"
+    if not key_file.exists():
+        key = Ed25519PrivateKey.generate()
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(f"{name}\n{key.private_bytes_raw().hex()}\n", encoding="utf-8")
+        key_file.chmod(0o600)
+    seed = bytes.fromhex(key_file.read_text(encoding="utf-8").split()[1])
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+    if not Witness.objects.filter(name=name).exists():
+        witness_add(
+            actor=User.objects.get(username="operator"),
+            verifier_key=cosigner_verifier_key(name, public),
+            institution_code="hk-ips",
+        )
+    line, _ = witness_checkpoint(
+        note=checkpoint.note,
+        bank_key=verifier_key(checkpoint.key),
+        seen=None,
+        proof=[],
+        name=name,
+        private_key=seed,
+        now=int(time.time()),
+    )
+    cosignature_add(size=checkpoint.size, line=line)
 
 
 def _demo_learner_outcomes(user: User, operator: User) -> None:

@@ -25,6 +25,7 @@ def test_default_options_pass() -> None:
         ({"BACKGROUND_UPLOAD_BYTES": -1}, "creditbank.E005"),
         ({"BACKGROUND_UPLOAD_BYTES": "1 MiB"}, "creditbank.E005"),
         ({"LEDGER_ORIGIN": "my ledger"}, "creditbank.E006"),
+        ({"LEDGER_WITNESS_QUORUM": 0}, "creditbank.E007"),
         ({"TYPO_OPTION": 1}, "creditbank.E002"),
     ],
 )

@@ -138,6 +138,7 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
             checkpoint = json.loads(response.read())
         assert checkpoint["size"] > 800  # the demo's deposits, signed into the ledger
         assert checkpoint["note"].startswith("creditbank.localhost/ledger\n")
+        assert (checkpoint["witnesses"], checkpoint["witnessed"]) == (["hk-ips.demo/witness"], True)
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -68,3 +68,29 @@ def test_another_key_with_the_same_name_is_refused() -> None:
     other = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
     with pytest.raises(BadCheckpoint, match="no signature by the bank's key"):
         verify(note, "o", other)
+
+
+def test_a_witness_cosignature_verifies_and_names_its_time() -> None:
+    from creditbank.core.ledger.checkpoints import (
+        cosign,
+        cosigner_verifier_key,
+        parse_cosigner_key,
+        verify_cosignature,
+    )
+
+    checkpoint = Checkpoint("creditbank.example/ledger", 20852163, EMPTY_ROOT)
+    witness = Ed25519PrivateKey.generate()
+    public = witness.public_key().public_bytes_raw()
+    line = cosign(checkpoint, "hk-ips.example/witness", witness.private_bytes_raw(), 1679315147)
+    name, key = parse_cosigner_key(cosigner_verifier_key("hk-ips.example/witness", public))
+    assert verify_cosignature(checkpoint, line, name, key, now=1679315200) == 1679315147
+    with pytest.raises(BadCheckpoint, match="does not match"):
+        verify_cosignature(
+            Checkpoint(checkpoint.origin, 20852164, EMPTY_ROOT), line, name, key, now=1679315200
+        )
+    with pytest.raises(BadCheckpoint, match="in the future"):
+        verify_cosignature(checkpoint, line, name, key, now=1679300000)
+    with pytest.raises(BadCheckpoint, match="not a cosignature by this witness"):
+        verify_cosignature(checkpoint, line, "someone.else", key, now=1679315200)
+    with pytest.raises(BadCheckpoint, match="not a valid Ed25519 cosigner key"):
+        parse_cosigner_key(verifier_key("hk-ips.example/witness", public))  # a type 0x01 key

@@ -676,6 +676,102 @@ def ledger_export(
     out.print(f"wrote {size} entries, the checkpoint and the verifier key to {folder}")
 
 
+@ledger_app.command("witness-key")
+def ledger_witness_key(
+    name: Annotated[
+        str, typer.Argument(help="The witness's name, a URL without scheme: hk-ips.example/witness")
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="Where to keep the private key (keep it secret).")],
+) -> None:
+    """Make a witness key; prints the verifier key to give the bank's operators."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from creditbank.core.ledger.checkpoints import cosigner_verifier_key
+
+    if out_file.exists():
+        err.print(f"[bold red]error[/]: {out_file} exists; a witness keeps its key", highlight=False)
+        raise typer.Exit(1)
+    key = Ed25519PrivateKey.generate()
+    out_file.write_text(f"{name}\n{key.private_bytes_raw().hex()}\n", encoding="utf-8")
+    out_file.chmod(0o600)
+    print(cosigner_verifier_key(name, key.public_key().public_bytes_raw()))
+
+
+@ledger_app.command("witness-add")
+@command
+def ledger_witness_add(
+    verifier_key: Annotated[str, typer.Argument(help="The witness's verifier key (name+hash+key)")],
+    operator: OperatorOption,
+    institution: Annotated[str, typer.Option("--institution", help="The alliance member running it")] = "",
+) -> None:
+    """Register an alliance member's witness, whose cosignatures then count."""
+    from creditbank.apps.ledger.witnesses import witness_add
+
+    added = witness_add(actor=_operator(operator), verifier_key=verifier_key, institution_code=institution)
+    out.print(f"witness {added.name} registered", highlight=False)
+
+
+@ledger_app.command("witness")
+def ledger_witness(
+    url: Annotated[str, typer.Option("--url", help="The bank's address, e.g. https://bank.example")],
+    key_file: Annotated[Path, typer.Option("--key", exists=True, dir_okay=False, help="From witness-key")],
+    bank_key: Annotated[str, typer.Option("--bank-key", help="The bank's verifier key, pinned out of band")],
+    state: Annotated[Path, typer.Option("--state", help="Where this witness remembers what it saw")],
+) -> None:
+    """Run one witness step against a bank over HTTP: check its newest checkpoint grew append-only
+    from the last one seen, co-sign it and hand the cosignature in. Needs no database."""
+    import base64
+    import time
+    import urllib.error
+    import urllib.request
+
+    from creditbank.core.errors import DomainError
+    from creditbank.core.ledger.witness import witness_checkpoint
+
+    def call(path: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"{url.rstrip('/')}/api/v1{path}", data=data)  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (the operator's URL)
+            return json.loads(response.read())
+
+    if not url.startswith(("http://", "https://")):
+        err.print("[bold red]error[/]: give the bank's http:// or https:// address", highlight=False)
+        raise typer.Exit(1)
+    name, seed = key_file.read_text(encoding="utf-8").split()
+    seen = json.loads(state.read_text(encoding="utf-8")) if state.exists() else None
+    try:
+        latest = call("/ledger/checkpoint")
+        proof: list[bytes] = []
+        if seen and 0 < seen["size"] < latest["size"]:
+            answer = call(f"/ledger/proofs/consistency?first={seen['size']}&second={latest['size']}")
+            proof = [base64.b64decode(p) for p in answer["proof"]]
+        line, checkpoint = witness_checkpoint(
+            note=latest["note"],
+            bank_key=bank_key,
+            seen=(seen["size"], base64.b64decode(seen["root"])) if seen else None,
+            proof=proof,
+            name=name,
+            private_key=bytes.fromhex(seed),
+            now=int(time.time()),
+        )
+        answer = call("/ledger/cosignatures", {"size": checkpoint.size, "cosignature": line})
+    except DomainError as exc:
+        err.print(f"[bold red]refused to co-sign[/]: {exc.message}", highlight=False)
+        raise typer.Exit(1) from None
+    except urllib.error.HTTPError as exc:
+        err.print(
+            f"[bold red]error[/]: the bank answered {exc.code}: {exc.read().decode()[:300]}", highlight=False
+        )
+        raise typer.Exit(1) from None
+    state.write_text(
+        json.dumps({"size": checkpoint.size, "root": base64.b64encode(checkpoint.root).decode()}),
+        encoding="utf-8",
+    )
+    quorum = "witnessed" if answer["witnessed"] else "not yet witnessed by a quorum"
+    out.print(f"co-signed checkpoint {checkpoint.size} ({quorum})", highlight=False)
+
+
 @institutions_app.command("list")
 @command
 def institutions_list(as_json: JsonOption = False) -> None:

@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "API_KEY_PREFIX_LENGTH": 8,
     "BACKGROUND_UPLOAD_BYTES": 256 * 1024,
     "LEDGER_ORIGIN": "creditbank.localhost/ledger",
+    "LEDGER_WITNESS_QUORUM": 1,
 }
 
 
@@ -82,6 +83,15 @@ def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessa
                 f"CREDITBANK['LEDGER_ORIGIN'] is {ledger_origin!r}.",
                 hint="Name the ledger like a URL without its scheme, e.g. 'bank.example.org/ledger' (no spaces or '+').",
                 id="creditbank.E006",
+            )
+        )
+    quorum = options.get("LEDGER_WITNESS_QUORUM", DEFAULTS["LEDGER_WITNESS_QUORUM"])
+    if not isinstance(quorum, int) or quorum < 1:
+        errors.append(
+            Error(
+                f"CREDITBANK['LEDGER_WITNESS_QUORUM'] is {quorum!r}.",
+                hint="Use a whole number of witnesses, 1 or more.",
+                id="creditbank.E007",
             )
         )
     return errors

@@ -14,18 +14,27 @@ from creditbank.api.errors import ErrorOut
 from creditbank.apps.ledger import selectors
 from creditbank.apps.ledger.services import checkpoint_issue
 from creditbank.apps.ledger.verify import ledger_verify
+from creditbank.apps.ledger.witnesses import cosignature_add
 
 router = Router(tags=["ledger"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class CheckpointOut(Schema):
+    cosigned_note: str
+    witnesses: list[str]
+    witnessed: bool
     origin: str
     size: int
     root: str
     note: str
     verifier_key: str
     issued_at: str
+
+
+class CosignatureIn(Schema):
+    size: int
+    cosignature: str  # the signature line: "— <witness name> <base64>"
 
 
 class InclusionOut(Schema):
@@ -68,6 +77,16 @@ class VerificationOut(Schema):
 def checkpoint(request: HttpRequest) -> dict[str, Any]:
     """A C2SP signed note (origin, tree size, root hash) and the verifier key that checks it."""
     return selectors.checkpoint_out(selectors.latest_checkpoint())
+
+
+@router.post(
+    "/ledger/cosignatures", response={201: CheckpointOut, **ERRORS}, summary="Hand in a witness cosignature"
+)
+def cosign(request: HttpRequest, payload: CosignatureIn) -> Status[dict[str, Any]]:
+    """C2SP tlog-cosignature v1 by a registered witness; no account is needed, the signature is the
+    proof. Answers with the checkpoint, its cosignatures and whether the quorum is reached."""
+    done = cosignature_add(size=payload.size, line=payload.cosignature)
+    return Status(201, selectors.checkpoint_out(done.checkpoint))
 
 
 @router.get("/ledger/proofs/inclusion", response={200: InclusionOut, **ERRORS}, summary="Inclusion proof")

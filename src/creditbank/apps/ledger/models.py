@@ -98,3 +98,33 @@ class LearnerSalt(models.Model):
 
     def __str__(self) -> str:
         return f"salt of learner {self.learner_id}"
+
+
+class Witness(models.Model):
+    """An alliance member's cosigner key: its cosignatures say it saw the log grow append-only."""
+
+    name = models.CharField(max_length=200, unique=True)
+    public_key = models.BinaryField(max_length=32)
+    institution = models.ForeignKey(
+        "accounts.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    signed_at = models.BigIntegerField()  # POSIX seconds, as the witness signed it
+    line = models.TextField()  # the signed-note signature line, exactly as received
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_once")]
+
+    def __str__(self) -> str:
+        return f"{self.witness.name} on {self.checkpoint}"

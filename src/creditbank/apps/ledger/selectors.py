@@ -30,7 +30,12 @@ def latest_checkpoint() -> Checkpoint:
 
 
 def checkpoint_out(checkpoint: Checkpoint) -> dict[str, Any]:
+    from creditbank.apps.ledger.witnesses import cosigned_note, witnessed
+
     return {
+        "cosigned_note": cosigned_note(checkpoint),
+        "witnesses": [c.witness.name for c in checkpoint.cosignatures.select_related("witness")],
+        "witnessed": witnessed(checkpoint),
         "origin": checkpoint.key.name,
         "size": checkpoint.size,
         "root": b64(bytes(checkpoint.root)),

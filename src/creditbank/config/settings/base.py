@@ -170,6 +170,8 @@ CREDITBANK = {
     "BACKGROUND_UPLOAD_BYTES": 256 * 1024,
     # The ledger's name in its signed checkpoints (C2SP origin): a URL without its scheme.
     "LEDGER_ORIGIN": os.environ.get("CREDITBANK_LEDGER_ORIGIN", "creditbank.localhost/ledger"),
+    # How many registered witnesses must co-sign a checkpoint before it counts as witnessed.
+    "LEDGER_WITNESS_QUORUM": 1,
 }
 
 # Background jobs (large deposit files) are queued in the database and run by `creditbank worker`.

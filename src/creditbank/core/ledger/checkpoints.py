@@ -114,3 +114,63 @@ def verify(note: str, name: str, public_key: bytes) -> Checkpoint:
                 ) from None
             return checkpoint
     raise BadCheckpoint(reason=gettext_noop("it carries no signature by the bank's key"))
+
+
+# Witnesses (C2SP tlog-cosignature v1): another party that checked the log only grew co-signs.
+COSIGNATURE = b"\x04"
+
+
+def cosigner_key_hash(name: str, public_key: bytes) -> bytes:
+    return hashlib.sha256(name.encode() + b"\n" + COSIGNATURE + public_key).digest()[:4]
+
+
+def cosigner_verifier_key(name: str, public_key: bytes) -> str:
+    encoded = base64.b64encode(COSIGNATURE + public_key).decode()
+    return f"{name}+{cosigner_key_hash(name, public_key).hex()}+{encoded}"
+
+
+def parse_cosigner_key(text: str) -> tuple[str, bytes]:
+    """The name and Ed25519 key of a cosigner verifier key (type 0x04)."""
+    parts = text.strip().split("+", 2)
+    try:
+        raw = base64.b64decode(parts[2], validate=True)
+        claimed = bytes.fromhex(parts[1])
+    except (IndexError, ValueError):
+        raise BadCheckpoint(reason=gettext_noop("the verifier key is not name+hash+key")) from None
+    if len(raw) != 33 or raw[:1] != COSIGNATURE or cosigner_key_hash(parts[0], raw[1:]) != claimed:
+        raise BadCheckpoint(reason=gettext_noop("the verifier key is not a valid Ed25519 cosigner key"))
+    return parts[0], raw[1:]
+
+
+def _cosigned_message(body: str, timestamp: int) -> bytes:
+    return f"cosignature/v1\ntime {timestamp}\n{body}".encode()
+
+
+def cosign(checkpoint: Checkpoint, name: str, private_key: bytes, timestamp: int) -> str:
+    """A witness's signature line for the checkpoint, made at ``timestamp`` (POSIX seconds)."""
+    key = Ed25519PrivateKey.from_private_bytes(private_key)
+    public = key.public_key().public_bytes_raw()
+    signature = key.sign(_cosigned_message(checkpoint.body(), timestamp))
+    raw = cosigner_key_hash(name, public) + timestamp.to_bytes(8, "big") + signature
+    return f"{DASH} {name} {base64.b64encode(raw).decode()}\n"
+
+
+def verify_cosignature(checkpoint: Checkpoint, line: str, name: str, public_key: bytes, now: int) -> int:
+    """The time a witness co-signed the checkpoint, if ``line`` is its valid cosignature."""
+    parts = line.rstrip("\n").split(" ")
+    try:
+        raw = base64.b64decode(parts[2], validate=True) if len(parts) == 3 and parts[0] == DASH else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != 76 or parts[1] != name or raw[:4] != cosigner_key_hash(name, public_key):
+        raise BadCheckpoint(reason=gettext_noop("it is not a cosignature by this witness"))
+    timestamp = int.from_bytes(raw[4:12], "big")
+    if timestamp >= 1 << 63 or timestamp > now + 300:
+        raise BadCheckpoint(reason=gettext_noop("the cosignature's time is in the future"))
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            raw[12:], _cosigned_message(checkpoint.body(), timestamp)
+        )
+    except InvalidSignature:
+        raise BadCheckpoint(reason=gettext_noop("the cosignature does not match the checkpoint")) from None
+    return timestamp
