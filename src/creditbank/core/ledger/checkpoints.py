@@ -34,28 +34,41 @@ class BadCheckpoint(InvalidInput):
     template = gettext_noop("The checkpoint does not verify: %(reason)s")
 
 
-def key_hash(name: str, public_key: bytes) -> bytes:
+def _key_id(name: str, kind: bytes, public_key: bytes) -> bytes:
     """The 4-byte key ID of signed-note: SHA-256(name || LF || type || key), first four bytes."""
-    return hashlib.sha256(name.encode() + b"\n" + ED25519 + public_key).digest()[:4]
+    return hashlib.sha256(name.encode() + b"\n" + kind + public_key).digest()[:4]
 
 
-def verifier_key(name: str, public_key: bytes) -> str:
-    """The verifier key string (name+hash+key) that parties configure to check our notes."""
-    encoded = base64.b64encode(ED25519 + public_key).decode()
-    return f"{name}+{key_hash(name, public_key).hex()}+{encoded}"
+def _vkey(name: str, kind: bytes, public_key: bytes) -> str:
+    """A verifier key string, name+hash+base64(type || key), as parties configure it."""
+    encoded = base64.b64encode(kind + public_key).decode()
+    return f"{name}+{_key_id(name, kind, public_key).hex()}+{encoded}"
 
 
-def parse_verifier_key(text: str) -> tuple[str, bytes]:
-    """The name and Ed25519 public key of a verifier key string; refuses a key whose hash is wrong."""
+def _parse_vkey(text: str, kind: bytes, wrong_kind: str) -> tuple[str, bytes]:
+    """The name and Ed25519 key of a verifier key string of this type; refuses a wrong hash."""
     parts = text.strip().split("+", 2)
     try:
         raw = base64.b64decode(parts[2], validate=True)
         claimed = bytes.fromhex(parts[1])
     except (IndexError, ValueError):
         raise BadCheckpoint(reason=gettext_noop("the verifier key is not name+hash+key")) from None
-    if len(raw) != 33 or raw[:1] != ED25519 or key_hash(parts[0], raw[1:]) != claimed:
-        raise BadCheckpoint(reason=gettext_noop("the verifier key is not a valid Ed25519 key"))
+    if len(raw) != 33 or raw[:1] != kind or _key_id(parts[0], kind, raw[1:]) != claimed:
+        raise BadCheckpoint(reason=wrong_kind)
     return parts[0], raw[1:]
+
+
+def key_hash(name: str, public_key: bytes) -> bytes:
+    return _key_id(name, ED25519, public_key)
+
+
+def verifier_key(name: str, public_key: bytes) -> str:
+    """The bank's verifier key string, which parties configure to check its checkpoints."""
+    return _vkey(name, ED25519, public_key)
+
+
+def parse_verifier_key(text: str) -> tuple[str, bytes]:
+    return _parse_vkey(text, ED25519, gettext_noop("the verifier key is not a valid Ed25519 key"))
 
 
 def sign_note(text: str, name: str, private_key: bytes) -> str:
@@ -121,25 +134,18 @@ COSIGNATURE = b"\x04"
 
 
 def cosigner_key_hash(name: str, public_key: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + COSIGNATURE + public_key).digest()[:4]
+    return _key_id(name, COSIGNATURE, public_key)
 
 
 def cosigner_verifier_key(name: str, public_key: bytes) -> str:
-    encoded = base64.b64encode(COSIGNATURE + public_key).decode()
-    return f"{name}+{cosigner_key_hash(name, public_key).hex()}+{encoded}"
+    """A witness's verifier key string (type 0x04), which the bank's operators register."""
+    return _vkey(name, COSIGNATURE, public_key)
 
 
 def parse_cosigner_key(text: str) -> tuple[str, bytes]:
-    """The name and Ed25519 key of a cosigner verifier key (type 0x04)."""
-    parts = text.strip().split("+", 2)
-    try:
-        raw = base64.b64decode(parts[2], validate=True)
-        claimed = bytes.fromhex(parts[1])
-    except (IndexError, ValueError):
-        raise BadCheckpoint(reason=gettext_noop("the verifier key is not name+hash+key")) from None
-    if len(raw) != 33 or raw[:1] != COSIGNATURE or cosigner_key_hash(parts[0], raw[1:]) != claimed:
-        raise BadCheckpoint(reason=gettext_noop("the verifier key is not a valid Ed25519 cosigner key"))
-    return parts[0], raw[1:]
+    return _parse_vkey(
+        text, COSIGNATURE, gettext_noop("the verifier key is not a valid Ed25519 cosigner key")
+    )
 
 
 def _cosigned_message(body: str, timestamp: int) -> bytes:
