@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
@@ -19,9 +18,9 @@ from creditbank.apps.accounts.learners import identity_index, learner_open
 from creditbank.apps.accounts.models import Institution, InstitutionKind, Learner, Region, Role, User
 from creditbank.apps.ledger.models import Checkpoint, Witness
 from creditbank.apps.ledger.services import checkpoint_issue, verifier_key
+from creditbank.apps.ledger.witness_keys import witness_key_create, witness_key_read
 from creditbank.apps.ledger.witnesses import cosignature_add, witness_add
 from creditbank.core.identity import parse_identity
-from creditbank.core.ledger.checkpoints import cosigner_verifier_key
 from creditbank.core.ledger.witness import witness_checkpoint
 from creditbank.demo_bank import load_demo_learners
 
@@ -147,18 +146,14 @@ def _demo_witness(checkpoint: Checkpoint) -> None:
     from django.conf import settings
 
     key_file = Path(settings.VAR_DIR) / "demo-witness.key"
-    name = "hk-ips.demo/witness"
-    if not key_file.exists():
-        key = Ed25519PrivateKey.generate()
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(f"{name}\n{key.private_bytes_raw().hex()}\n", encoding="utf-8")
-        key_file.chmod(0o600)
-    seed = bytes.fromhex(key_file.read_text(encoding="utf-8").split()[1])
-    public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
-    if not Witness.objects.filter(name=name).exists():
+    if key_file.exists():
+        key = witness_key_read(key_file)
+    else:
+        key = witness_key_create(key_file, "hk-ips.demo/witness")
+    if not Witness.objects.filter(name=key.name).exists():
         witness_add(
             actor=User.objects.get(username="operator"),
-            verifier_key=cosigner_verifier_key(name, public),
+            verifier_key=key.verifier_key,
             institution_code="hk-ips",
         )
     line, _ = witness_checkpoint(
@@ -166,8 +161,8 @@ def _demo_witness(checkpoint: Checkpoint) -> None:
         bank_key=verifier_key(checkpoint.key),
         seen=None,
         proof=[],
-        name=name,
-        private_key=seed,
+        name=key.name,
+        private_key=key.seed,
         now=int(time.time()),
     )
     cosignature_add(size=checkpoint.size, line=line)

@@ -530,7 +530,7 @@ def deposit_import(
     from rich.progress import Progress
 
     from creditbank.apps.deposits import files
-    from creditbank.apps.deposits.services import BatchRejected, batch_hash, deposit_batch
+    from creditbank.apps.deposits.services import BatchRejected, deposit_batch, file_batch_key
 
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("reading", total=None)
@@ -544,7 +544,7 @@ def deposit_import(
             done = deposit_batch(
                 actor=_operator(operator),
                 rows=rows,
-                idempotency_key=f"file-{batch_hash(rows)[:40]}",
+                idempotency_key=file_batch_key(rows),
                 institution_code=institution,
                 good_rows_only=good_rows_only,
                 file_name=file.name,
@@ -684,17 +684,12 @@ def ledger_witness_key(
     out_file: Annotated[Path, typer.Option("--out", help="Where to keep the private key (keep it secret).")],
 ) -> None:
     """Make a witness key; prints the verifier key to give the bank's operators."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    from creditbank.core.ledger.checkpoints import cosigner_verifier_key
+    from creditbank.apps.ledger.witness_keys import witness_key_create
 
     if out_file.exists():
         err.print(f"[bold red]error[/]: {out_file} exists; a witness keeps its key", highlight=False)
         raise typer.Exit(1)
-    key = Ed25519PrivateKey.generate()
-    out_file.write_text(f"{name}\n{key.private_bytes_raw().hex()}\n", encoding="utf-8")
-    out_file.chmod(0o600)
-    print(cosigner_verifier_key(name, key.public_key().public_bytes_raw()))
+    print(witness_key_create(out_file, name).verifier_key)
 
 
 @ledger_app.command("witness-add")
@@ -725,6 +720,7 @@ def ledger_witness(
     import urllib.error
     import urllib.request
 
+    from creditbank.apps.ledger.witness_keys import witness_key_read
     from creditbank.core.errors import DomainError
     from creditbank.core.ledger.witness import witness_checkpoint
 
@@ -738,7 +734,7 @@ def ledger_witness(
     if not url.startswith(("http://", "https://")):
         err.print("[bold red]error[/]: give the bank's http:// or https:// address", highlight=False)
         raise typer.Exit(1)
-    name, seed = key_file.read_text(encoding="utf-8").split()
+    key = witness_key_read(key_file)
     seen = json.loads(state.read_text(encoding="utf-8")) if state.exists() else None
     try:
         latest = call("/ledger/checkpoint")
@@ -751,8 +747,8 @@ def ledger_witness(
             bank_key=bank_key,
             seen=(seen["size"], base64.b64decode(seen["root"])) if seen else None,
             proof=proof,
-            name=name,
-            private_key=bytes.fromhex(seed),
+            name=key.name,
+            private_key=key.seed,
             now=int(time.time()),
         )
         answer = call("/ledger/cosignatures", {"size": checkpoint.size, "cosignature": line})

@@ -19,9 +19,9 @@ from creditbank.apps.deposits import files, selectors
 from creditbank.apps.deposits.jobs import job_get, job_submit, jobs_for
 from creditbank.apps.deposits.models import DepositJob, ImportBatch, LearningOutcome
 from creditbank.apps.deposits.services import (
-    batch_hash,
     deposit_batch,
     deposit_one,
+    file_batch_key,
     outcome_amend,
     outcome_get,
     outcome_revoke,
@@ -209,7 +209,7 @@ def deposit_file(
     done = deposit_batch(
         actor=actor_of(request),
         rows=rows,
-        idempotency_key=f"file-{batch_hash(rows)[:40]}",
+        idempotency_key=file_batch_key(rows),
         institution_code=institution or None,
         good_rows_only=good_rows_only,
         file_name=file.name or "",

@@ -27,7 +27,7 @@ from creditbank.apps.accounts.permissions import Action, allowed, require
 from creditbank.apps.accounts.principals import InstitutionPrincipal
 from creditbank.apps.deposits import files
 from creditbank.apps.deposits.models import DepositJob, JobState
-from creditbank.apps.deposits.services import BatchRejected, batch_hash, deposit_batch
+from creditbank.apps.deposits.services import BatchRejected, deposit_batch, file_batch_key
 from creditbank.apps.deposits.tasks import deposit_file_job
 from creditbank.apps.ledger.services import checkpoint_issue
 from creditbank.config.checks import option
@@ -127,7 +127,7 @@ def job_run(job_id: int) -> None:
         done = deposit_batch(
             actor=_actor(job),
             rows=rows,
-            idempotency_key=job.idempotency_key or f"file-{batch_hash(rows)[:40]}",
+            idempotency_key=job.idempotency_key or file_batch_key(rows),
             institution_code=job.institution.code,
             good_rows_only=job.good_rows_only,
             file_name=job.file_name,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,12 +22,12 @@ from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.deposits.ledger import outcome_events
 from creditbank.apps.deposits.models import Assessment, ImportBatch, LearningOutcome, OutcomeStatus
 from creditbank.apps.ledger.services import ledger_append
+from creditbank.apps.lookups import chunked
 from creditbank.apps.register.models import RegisterEntry, Status
 from creditbank.core import deposits as core
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
 
 MAX_ROWS = 100_000
-LOOKUP_CHUNK = 5_000  # values per IN (...) lookup: under every database's parameter limit
 PROGRESS_EVERY = 2_000  # rows between progress reports
 
 # Told how far a batch has got: the phase ("checking" or "storing") and the rows done so far.
@@ -59,6 +59,12 @@ class RowIssue:
 def batch_hash(rows: Sequence[Mapping[str, Any]]) -> str:
     canonical = json.dumps([dict(r) for r in rows], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def file_batch_key(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The idempotency key of a file's rows, the same through every door (page, API, CLI, job), so
+    the same file deposited twice, in any way, stores nothing twice."""
+    return f"file-{batch_hash(rows)[:40]}"
 
 
 def deposit_batch(
@@ -133,25 +139,14 @@ def deposit_batch(
     return Deposited(batch, replayed=False)
 
 
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for value in values:
-        chunk.append(value)
-        if len(chunk) == LOOKUP_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _learners(rows: list[core.DepositRow]) -> dict[str, Learner]:
     numbers = {r.learner.number for r in rows if r.learner.number}
     by_index = {identity_index(r.learner.identity): r.learner_key for r in rows if r.learner.identity}
     found: dict[str, Learner] = {}
-    for chunk in _chunks(numbers):
+    for chunk in chunked(numbers):
         for learner in Learner.objects.filter(public_id__in=chunk):
             found[learner.public_id] = learner
-    for chunk in _chunks(by_index):
+    for chunk in chunked(by_index):
         for learner in Learner.objects.filter(id_index__in=chunk):
             found[by_index[learner.id_index]] = learner
     return found
@@ -181,7 +176,7 @@ def _store(
     entry_ids = {p[2].pk for p in plans}
     recorded = [
         outcome
-        for chunk in _chunks({p[1].pk for p in plans})
+        for chunk in chunked({p[1].pk for p in plans})
         for outcome in LearningOutcome.objects.filter(
             learner_id__in=chunk, entry_id__in=entry_ids, status=OutcomeStatus.RECORDED
         ).only("pk", "learner_id", "entry_id", "achieved_on")

@@ -20,9 +20,9 @@ from creditbank.apps.deposits.jobs import job_get, job_submit, runs_in_backgroun
 from creditbank.apps.deposits.models import DepositJob, ImportBatch, LearningOutcome
 from creditbank.apps.deposits.services import (
     BatchRejected,
-    batch_hash,
     deposit_batch,
     deposit_one,
+    file_batch_key,
     outcome_amend,
     outcome_revoke,
 )
@@ -67,7 +67,7 @@ def deposits(request: HttpRequest) -> HttpResponse:
                     actor=user,
                     rows=rows,
                     institution_code=institution.code,
-                    idempotency_key=request.POST.get("key") or f"file-{batch_hash(rows)[:40]}",
+                    idempotency_key=request.POST.get("key") or file_batch_key(rows),
                     good_rows_only=bool(request.POST.get("good_rows_only")),
                     file_name=upload.name or "",
                 )

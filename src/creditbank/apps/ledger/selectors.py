@@ -30,12 +30,13 @@ def latest_checkpoint() -> Checkpoint:
 
 
 def checkpoint_out(checkpoint: Checkpoint) -> dict[str, Any]:
-    from creditbank.apps.ledger.witnesses import cosigned_note, witnessed
+    from creditbank.apps.ledger.witnesses import witnessing
 
+    seen = witnessing(checkpoint)
     return {
-        "cosigned_note": cosigned_note(checkpoint),
-        "witnesses": [c.witness.name for c in checkpoint.cosignatures.select_related("witness")],
-        "witnessed": witnessed(checkpoint),
+        "cosigned_note": seen.note,
+        "witnesses": seen.witnesses,
+        "witnessed": seen.witnessed,
         "origin": checkpoint.key.name,
         "size": checkpoint.size,
         "root": b64(bytes(checkpoint.root)),

@@ -31,6 +31,7 @@ from creditbank.apps.ledger.models import (
     LedgerNode,
     SigningKey,
 )
+from creditbank.apps.lookups import chunked
 from creditbank.config.checks import option
 from creditbank.core.ledger import checkpoints, merkle
 from creditbank.core.ledger.entries import entry_bytes, entry_leaf, learner_commitment
@@ -71,10 +72,8 @@ def learner_refs(learners: Iterable[Learner], *, create: bool = True) -> dict[in
     """Each learner's commitment (salted hash of the learner number), making salts where missing
     (unless ``create`` is False: then a learner without a salt, one who was erased, is left out)."""
     by_id = {learner.pk: learner for learner in learners}
-    ids = list(by_id)
     salts: dict[int, bytes] = {}
-    for start in range(0, len(ids), 5000):  # under every database's parameter limit
-        chunk = ids[start : start + 5000]
+    for chunk in chunked(by_id):
         rows = LearnerSalt.objects.filter(learner_id__in=chunk).values_list("learner_id", "salt")
         salts.update((pk, bytes(salt)) for pk, salt in rows)  # PostgreSQL returns memoryview
     missing = [LearnerSalt(learner_id=pk, salt=os.urandom(32)) for pk in by_id if pk not in salts]
@@ -140,15 +139,15 @@ def _number(pending: list[LedgerEntry], first: int) -> None:
     bulk_update writes a CASE per row, which is what made large integrations slow)."""
     table = connection.ops.quote_name(LedgerEntry._meta.db_table)
     with connection.cursor() as cursor:
-        for start in range(0, len(pending), 5000):
-            ids = [e.pk for e in pending[start : start + 5000]]
+        for ids in chunked(e.pk for e in pending):
             marks = ", ".join(["%s"] * len(ids))
             cursor.execute(
                 f"UPDATE {table} SET seq = numbered.n + %s FROM ("  # noqa: S608 (table name from the model)
                 f" SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM {table} WHERE id IN ({marks})"
                 f") AS numbered WHERE {table}.id = numbered.id",
-                [first + start, *ids],
+                [first, *ids],
             )
+            first += len(ids)
 
 
 def origin() -> str:

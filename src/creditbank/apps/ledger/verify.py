@@ -120,9 +120,9 @@ def _outcomes(report: Verification) -> None:
     from creditbank.apps.ledger.services import learner_refs
 
     outcomes = LearningOutcome.objects.select_related("entry", "institution", "learner").order_by("pk")
-    pks = list(outcomes.values_list("pk", flat=True))
-    for start in range(0, len(pks), CHUNK):
-        chunk = list(outcomes.filter(pk__in=pks[start : start + CHUNK]))
+    last = 0
+    while chunk := list(outcomes.filter(pk__gt=last)[:CHUNK]):  # keyset pages: no list of every pk
+        last = chunk[-1].pk
         refs = learner_refs((o.learner for o in chunk), create=False)
         latest = _latest_entries([f"outcome:{o.pk}" for o in chunk])
         for outcome in chunk:

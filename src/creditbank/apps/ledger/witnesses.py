@@ -5,6 +5,7 @@ cosignature, since only the witness's key can have made it. A checkpoint is witn
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -53,10 +54,17 @@ def cosignature_add(*, size: int, line: str) -> Cosignature:
     return found
 
 
-def witnessed(checkpoint: Checkpoint) -> bool:
-    return checkpoint.cosignatures.count() >= int(option("LEDGER_WITNESS_QUORUM"))
+@dataclass(frozen=True)
+class Witnessing:
+    note: str  # the bank's note with every cosignature appended: what a client checks a quorum against
+    witnesses: list[str]
+    witnessed: bool  # the quorum has co-signed
 
 
-def cosigned_note(checkpoint: Checkpoint) -> str:
-    """The bank's note with every cosignature appended: what a client checks a quorum against."""
-    return checkpoint.note + "".join(c.line for c in checkpoint.cosignatures.order_by("witness__name"))
+def witnessing(checkpoint: Checkpoint) -> Witnessing:
+    cosigned = list(checkpoint.cosignatures.select_related("witness").order_by("witness__name"))
+    return Witnessing(
+        checkpoint.note + "".join(c.line for c in cosigned),
+        [c.witness.name for c in cosigned],
+        len(cosigned) >= int(option("LEDGER_WITNESS_QUORUM")),
+    )
