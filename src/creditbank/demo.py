@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import yaml
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
@@ -135,6 +136,7 @@ def demo_bank_load() -> list[Login]:
         User.objects.filter(username="assessor2").update(expertise_sectors=["ict", "manufacturing"])
         load_demo_learners(operator)
         _demo_learner_outcomes(User.objects.get(username="learner"), operator)
+        _demo_recognition(operator)
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -193,6 +195,22 @@ def _demo_learner_outcomes(user: User, operator: User) -> None:
             idempotency_key=f"demo-learner-{unit}",
             institution_code=institution,
         )
+
+
+def _demo_recognition(operator: User) -> None:
+    """Rules and caps of two receiving institutions, published through the services (once)."""
+    from creditbank.apps.recognition.models import RecognitionRule
+    from creditbank.apps.recognition.services import policy_set, rule_publish
+
+    data = yaml.safe_load(
+        (Path(__file__).parent / "data" / "demo" / "recognition.yaml").read_text(encoding="utf-8")
+    )
+    for owner, setup in data.items():
+        for doc in setup["rules"]:
+            if not RecognitionRule.objects.filter(code=doc["code"]).exists():
+                rule_publish(actor=operator, doc=doc, owner_code=owner)
+        for qualification, preset in setup["policies"].items():
+            policy_set(actor=operator, qualification=qualification, preset=preset)
 
 
 def _demo_case(staff: User, operator: User) -> None:

@@ -10,6 +10,7 @@ from creditbank.apps.accreditation.api import router as accreditation_router
 from creditbank.apps.deposits.api import router as deposits_router
 from creditbank.apps.frameworks.api import router as frameworks_router
 from creditbank.apps.ledger.api import router as ledger_router
+from creditbank.apps.recognition.api import router as recognition_router
 from creditbank.apps.register.api import router as register_router
 
 api = NinjaAPI(
@@ -32,3 +33,4 @@ api.add_router("/", register_router)
 api.add_router("/", accreditation_router)
 api.add_router("/", deposits_router)
 api.add_router("/", ledger_router)
+api.add_router("/", recognition_router)

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from creditbank.cli.common import (
+    JsonOption,
+    OperatorOption,
+    command,
+    err,
+    out,
+    settings,
+)
+from creditbank.cli.common import operator_user as _operator
+from creditbank.cli.common import print_json as _print_json
+from creditbank.cli.recognition import audit, policy_app, rules_app, transfer_app
 
 app = typer.Typer(
     help="creditbank: a lifelong-learning credit bank.", no_args_is_help=True, add_completion=False
@@ -39,78 +49,19 @@ app.add_typer(deposit_app, name="deposit")
 app.add_typer(institutions_app, name="institutions")
 app.add_typer(assessors_app, name="assessors")
 app.add_typer(ledger_app, name="ledger")
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-LANG = "en"
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-OperatorOption = Annotated[
-    str, typer.Option("--operator", envvar="CREDITBANK_OPERATOR", help="Username of the operator doing this.")
-]
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "creditbank.config.settings.dev")
-    import django
-
-    django.setup()
-    from django.utils import translation
-
-    translation.activate(LANG)
-
-
-@contextmanager
-def _domain_errors() -> Iterator[None]:
-    """Every DomainError becomes one clear line on stderr and exit code 1."""
-    from django.utils.translation import gettext
-
-    from creditbank.core.errors import DomainError
-
-    try:
-        yield
-    except DomainError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc.render(gettext)}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-def command(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Set up Django and map domain errors for a command."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        _django()
-        with _domain_errors():
-            return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def _operator(username: str) -> Any:
-    from creditbank.apps.accounts.models import User
-    from creditbank.core.errors import NotFound, PermissionDenied
-
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        raise NotFound("There is no user %(username)s.", username=username)
-    if user.role != "operator":
-        raise PermissionDenied("%(username)s is not an operator.", username=username)
-    return user
-
-
-def _print_json(data: Any) -> None:
-    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+app.add_typer(transfer_app, name="transfer")
+app.add_typer(rules_app, name="rules")
+app.add_typer(policy_app, name="policy")
+app.command()(audit)
 
 
 @app.callback()
 def main_options(
     lang: Annotated[str, typer.Option("--lang", help="Language of output: en, zh-hans or zh-hant.")] = "en",
 ) -> None:
-    global LANG
     if lang not in {"en", "zh-hans", "zh-hant"}:
         raise typer.BadParameter("use en, zh-hans or zh-hant", param_hint="--lang")
-    LANG = lang
+    settings.lang = lang
 
 
 @app.command()
@@ -220,7 +171,12 @@ def frameworks_list(as_json: JsonOption = False) -> None:
         table.add_column(column)
     for f in frameworks:
         table.add_row(
-            f.code, f.name.get(LANG), str(len(f.levels)), f.order.value, f.credit_system or "-", f.edition
+            f.code,
+            f.name.get(settings.lang),
+            str(len(f.levels)),
+            f.order.value,
+            f.credit_system or "-",
+            f.edition,
         )
     out.print(table)
 
@@ -240,13 +196,18 @@ def frameworks_show(
     if as_json:
         _print_json(framework_out(f))
         return
-    out.print(f"[bold]{f.code}[/] {f.name.get(LANG)} (edition {f.edition}, {f.order.value})", highlight=False)
+    out.print(
+        f"[bold]{f.code}[/] {f.name.get(settings.lang)} (edition {f.edition}, {f.order.value})",
+        highlight=False,
+    )
     table = Table()
     for column in ("level", "rank", "summary"):
         table.add_column(column)
     for level in reversed(f.levels):
         table.add_row(
-            level.label.get(LANG), str(level.rank), level.summary.get(LANG) if level.summary else "-"
+            level.label.get(settings.lang),
+            str(level.rank),
+            level.summary.get(settings.lang) if level.summary else "-",
         )
     out.print(table)
 

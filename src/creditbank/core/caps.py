@@ -45,9 +45,7 @@ class CapKind(enum.StrEnum):
 
 CAP_LABELS = {
     CapKind.TOTAL: gettext_noop("at most %(value)s credits transferred in all"),
-    CapKind.TOTAL_SHARE: gettext_noop(
-        "at most %(share)s%% of the qualification's %(of)s credits transferred"
-    ),
+    CapKind.TOTAL_SHARE: gettext_noop("at most %(share)s%% of the qualification's credits transferred"),
     CapKind.MIN_RESIDENCY: gettext_noop("at least %(value)s credits earned at the receiving institution"),
     CapKind.PER_INSTITUTION: gettext_noop("at most %(value)s credits from one institution"),
     CapKind.PER_YEAR: gettext_noop("at most %(value)s credits from one year"),
@@ -93,13 +91,8 @@ class Cap:
             return _term(h.achieved_on, self.term_starts)
         return "all"
 
-    def describe(self, qualification_credits: Decimal) -> Reason:
-        return reason(
-            CAP_LABELS[self.kind],
-            value=number(self.value),
-            share=number(self.value * 100),
-            of=number(qualification_credits),
-        )
+    def describe(self) -> Reason:
+        return reason(CAP_LABELS[self.kind], value=number(self.value), share=number(self.value * 100))
 
 
 def _term(on: date, starts: Sequence[tuple[int, int]]) -> str:

@@ -47,6 +47,7 @@ class AuditNode:
     min_level: str | None = None
     n: int | None = None  # any_of: how many children are needed
     used: tuple[str, ...] = ()  # achievement ids counted here
+    progress: tuple[str, ...] = ()  # an unmet credit requirement: what counts towards it so far
     suggestions: tuple[str, ...] = ()  # unit codes that would satisfy what is missing
     children: tuple[AuditNode, ...] = ()
 
@@ -63,12 +64,14 @@ class Audit:
 
     @property
     def credits_counted(self) -> Decimal:
+        """Credit counted anywhere in the tree, including progress towards unmet requirements."""
         used = set(_all_used(self.root))
         return sum((a.credits for a in self.achievements if a.id in used), Decimal(0))
 
 
 def _all_used(node: AuditNode) -> Iterable[str]:
     yield from node.used
+    yield from node.progress
     for child in node.children:
         yield from _all_used(child)
 
@@ -147,6 +150,7 @@ def _node(result: Result, catalogue: Sequence[Achievement], held_units: set[str]
             system=req.system,
             min_level=req.min_level,
             used=result.used,
+            progress=result.progress,
             suggestions=() if result.met else _suggest(req, catalogue, held_units),
         )
     children = tuple(_node(c, catalogue, held_units) for c in result.children)

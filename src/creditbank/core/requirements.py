@@ -97,6 +97,7 @@ class Result:
     credits_counted: Decimal = Decimal(0)
     children: tuple[Result, ...] = field(default=())
     counted: bool = True  # False for any_of children beyond the n needed: shown, not counted
+    progress: tuple[str, ...] = ()  # an unmet credit requirement: what counts so far (left free)
 
     @property
     def credits_missing(self) -> Decimal:
@@ -253,7 +254,7 @@ def _evaluate(node: Requirement, pool: dict[str, Achievement], taken: set[str]) 
         if counted >= node.credits:
             taken.update(used)
             return Result(node, True, tuple(used), counted)
-        return Result(node, False, (), counted)  # progress shown; outcomes left free for others
+        return Result(node, False, (), counted, progress=tuple(used))  # outcomes left free for others
     trial = set(taken)
     order = sorted(range(len(node.children)), key=lambda i: _specificity(node.children[i]))
     results: dict[int, Result] = {}

@@ -245,9 +245,11 @@ def _why_not(
 
 def _full(b: Breach, added: Decimal, qualification_credits: Decimal) -> Reason:
     """A cap group that one more outcome (adding ``added``) would overfill."""
-    cap = b.cap.describe(qualification_credits)
+    cap = b.cap.describe()
     return reason(
-        gettext_noop("the cap “%(cap)s” is reached for %(group)s (%(used)s of %(limit)s used)"),
+        gettext_noop("the cap “%(cap)s” is reached (%(used)s of %(limit)s used)")
+        if b.group == "all"
+        else gettext_noop("the cap “%(cap)s” is reached for %(group)s (%(used)s of %(limit)s used)"),
         False,
         **cap.params,
         cap=cap.template,
@@ -286,7 +288,7 @@ def propose(
     ineligible = [m for m in ineligible_all if m.holding.id not in eligible_ids]
     counted = [Counted(m.holding, m.award.credits) for m in chosen if m.award]
     usage = tuple(
-        (cap.describe(qualification_credits), group, used, limit)
+        (cap.describe(), group, used, limit)
         for cap, group, used, limit in cap_usage(policy, counted, qualification_credits)
     )
     return Proposal(

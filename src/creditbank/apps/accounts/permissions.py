@@ -43,6 +43,8 @@ class Action(enum.StrEnum):
     MANAGE_INSTITUTIONS = "manage_institutions"
     MANAGE_ASSESSORS = "manage_assessors"
     RUN_LEDGER = "run_ledger"
+    MANAGE_RECOGNITION = "manage_recognition"
+    AUDIT_PATHWAY = "audit_pathway"
 
 
 # action -> role (None = anonymous) -> scope
@@ -88,6 +90,10 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.DEPOSIT_OUTCOMES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     # Everyone may read checkpoints and proofs; entries and running the ledger are the bank's.
     Action.RUN_LEDGER: {"operator": Scope.ANY},
+    # Institutions publish the rules and caps under which they receive credit; operators any.
+    Action.MANAGE_RECOGNITION: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # A pathway audit or transfer proposal reads a learner's whole bank: the learner and the bank.
+    Action.AUDIT_PATHWAY: {"operator": Scope.ANY, "learner": Scope.OWN_RECORD},
 }
 
 ACTION_NAMES = {
@@ -110,6 +116,10 @@ ACTION_NAMES = {
     Action.MANAGE_INSTITUTIONS: gettext_noop("manage institutions and the alliance"),
     Action.MANAGE_ASSESSORS: gettext_noop("manage assessors"),
     Action.RUN_LEDGER: gettext_noop("run the ledger (entries, checkpoints, verification)"),
+    Action.MANAGE_RECOGNITION: gettext_noop(
+        "manage this institution's recognition rules and credit policies"
+    ),
+    Action.AUDIT_PATHWAY: gettext_noop("audit this learner's pathway"),
 }
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "creditbank.apps.accreditation",
     "creditbank.apps.deposits",
     "creditbank.apps.ledger",
+    "creditbank.apps.recognition",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -1,0 +1,196 @@
+"""API for recognition: rules and credit policies (institutions), pathways and transfer proposals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from creditbank.api.auth import AUTHENTICATED, actor_of
+from creditbank.api.errors import ErrorOut
+from creditbank.apps.recognition import selectors
+from creditbank.apps.recognition.models import QualificationPolicy, RecognitionRule
+from creditbank.apps.recognition.presenters import pathway_out
+from creditbank.apps.recognition.services import policy_set, presets, rule_get, rule_publish, rule_retire
+from creditbank.core.caps import policy_document
+
+router = Router(tags=["recognition"])
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class RuleIn(Schema):
+    code: str
+    title: str = ""
+    source: dict[str, Any]
+    target: dict[str, Any]
+    conditions: dict[str, Any] | None = None
+    factor: str = "1"
+    qualification: str | None = None
+    valid_from: str
+    valid_to: str | None = None
+    owner: str | None = None
+
+
+class RuleOut(Schema):
+    code: str
+    version: int
+    owner: str
+    qualification: str | None
+    title: str
+    status: str
+    status_note: str
+    valid_from: str
+    valid_to: str | None
+    rule: dict[str, Any]
+
+
+class RetireIn(Schema):
+    reason: str
+
+
+class PolicyIn(Schema):
+    preset: str = ""
+    document: dict[str, Any] | None = None
+
+
+class PolicyOut(Schema):
+    qualification: str | None
+    preset: str | None
+    policy: dict[str, Any]
+
+
+def rule_out(r: RecognitionRule) -> dict[str, Any]:
+    return {
+        "code": r.code,
+        "version": r.version,
+        "owner": r.owner.code,
+        "qualification": r.qualification or None,
+        "title": r.title,
+        "status": r.status,
+        "status_note": r.status_note,
+        "valid_from": r.valid_from.isoformat(),
+        "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+        "rule": r.document,
+    }
+
+
+def policy_out(p: QualificationPolicy) -> dict[str, Any]:
+    return {"qualification": p.qualification, "preset": p.preset or None, "policy": p.document}
+
+
+@router.get("/recognition/rules", response={200: list[RuleOut], **ERRORS}, summary="Recognition rules")
+def list_rules(
+    request: HttpRequest, owner: str = "", qualification: str = "", all: bool = False
+) -> list[dict[str, Any]]:
+    """Rules in use (public: anyone may read how credit is recognised); `all` adds superseded and retired versions."""
+    return [
+        rule_out(r)
+        for r in selectors.rules_listed(owner=owner, qualification=qualification, include_inactive=all)
+    ]
+
+
+@router.post(
+    "/recognition/rules",
+    response={201: RuleOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Publish a rule or a new version",
+)
+def publish_rule(request: HttpRequest, payload: RuleIn) -> Status[dict[str, Any]]:
+    doc = {k: v for k, v in payload.dict().items() if v is not None}
+    return Status(201, rule_out(rule_publish(actor=actor_of(request), doc=doc)))
+
+
+@router.get(
+    "/recognition/rules/{code}", response={200: RuleOut, **ERRORS}, summary="One rule (latest or a version)"
+)
+def get_rule(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
+    return rule_out(rule_get(code, version))
+
+
+@router.post(
+    "/recognition/rules/{code}/retire",
+    response={200: RuleOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Retire a rule",
+)
+def retire_rule(request: HttpRequest, code: str, payload: RetireIn) -> dict[str, Any]:
+    return rule_out(rule_retire(actor=actor_of(request), code=code, reason=payload.reason))
+
+
+@router.get(
+    "/recognition/policy-presets", response={200: list[PolicyOut], **ERRORS}, summary="Shipped policy presets"
+)
+def list_presets(request: HttpRequest) -> list[dict[str, Any]]:
+    """Reference scenarios (Korean ACBS, Guangdong 2025, Hong Kong examples) to adopt or adapt."""
+    return [
+        {"qualification": None, "preset": code, "policy": policy_document(p)} for code, p in presets().items()
+    ]
+
+
+@router.get(
+    "/recognition/policies/{qualification}",
+    response={200: PolicyOut, **ERRORS},
+    summary="A qualification's caps",
+)
+def get_policy(request: HttpRequest, qualification: str) -> dict[str, Any]:
+    entry = selectors.qualification_get(qualification)
+    policy, preset = selectors.policy_of(entry.code)
+    return {"qualification": entry.code, "preset": preset or None, "policy": policy_document(policy)}
+
+
+@router.put(
+    "/recognition/policies/{qualification}",
+    response={200: PolicyOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Set a qualification's caps",
+)
+def put_policy(request: HttpRequest, qualification: str, payload: PolicyIn) -> dict[str, Any]:
+    record = policy_set(
+        actor=actor_of(request), qualification=qualification, preset=payload.preset, document=payload.document
+    )
+    return policy_out(record)
+
+
+def _on(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+@router.get(
+    "/learners/{number}/pathway",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Pathway audit and what-if",
+)
+def get_pathway(
+    request: HttpRequest, number: str, qualification: str, on: date | None = None
+) -> dict[str, Any]:
+    """What the learner's bank is worth for a qualification (`number` may be `me`): each requirement
+    met, in progress or missing, with the optimal transfer proposal behind it. Nothing is applied."""
+    actor = actor_of(request)
+    learner = selectors.learner_for(actor, number)
+    return pathway_out(
+        selectors.pathway(actor=actor, learner=learner, qualification=qualification, on=_on(on)), gettext
+    )
+
+
+@router.get(
+    "/learners/{number}/transfer-proposal",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Optimal transfer proposal",
+)
+def get_transfer_proposal(
+    request: HttpRequest, number: str, qualification: str, on: date | None = None
+) -> dict[str, Any]:
+    """Which outcomes to count for which rule, the most credit the caps allow, each use explained."""
+    actor = actor_of(request)
+    learner = selectors.learner_for(actor, number)
+    out = pathway_out(
+        selectors.pathway(actor=actor, learner=learner, qualification=qualification, on=_on(on)), gettext
+    )
+    return {k: out[k] for k in ("learner", "on", "qualification", "policy", "rules_in_force", "transfer")}

@@ -1,0 +1,71 @@
+"""Recognition rules and the credit policy each receiving qualification applies.
+
+A rule is stored as the document ``core.rules.parse_rule`` reads, with the columns needed to find
+it (owner, qualification, validity, status). Publishing a rule again makes a new version; the old
+one is kept, marked superseded, because decisions name the version they used.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from creditbank.apps.accounts.models import Institution
+
+
+class RuleStatus(models.TextChoices):
+    ACTIVE = "active", _("In use")
+    SUPERSEDED = "superseded", _("Superseded by a newer version")
+    RETIRED = "retired", _("Retired")
+
+
+class RecognitionRule(models.Model):
+    code = models.CharField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    owner = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="recognition_rules", verbose_name=_("owner")
+    )
+    qualification = models.CharField(_("receiving qualification"), max_length=40, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    document = models.JSONField(_("rule"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RuleStatus.choices, default=RuleStatus.ACTIVE
+    )
+    status_note = models.TextField(_("note on status"), blank=True)
+    created_at = models.DateTimeField(_("published"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_via_key = models.CharField(_("published through API key"), max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = _("recognition rule")
+        verbose_name_plural = _("recognition rules")
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="rule_code_version_unique")]
+        indexes = [models.Index(fields=["owner", "status"], name="rule_owner_status")]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class QualificationPolicy(models.Model):
+    """The caps a receiving qualification applies to transferred credit (a preset or its own)."""
+
+    qualification = models.CharField(_("qualification"), max_length=40, unique=True)
+    preset = models.CharField(_("adopted from preset"), max_length=40, blank=True)
+    document = models.JSONField(_("policy"))
+    set_at = models.DateTimeField(_("set"), auto_now=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("credit policy of a qualification")
+        verbose_name_plural = _("credit policies of qualifications")
+
+    def __str__(self) -> str:
+        return f"{self.qualification}: {self.preset or self.document.get('code', '')}"

@@ -1,0 +1,183 @@
+"""Reads for recognition: rules in force, a qualification's policy, and a learner's pathway.
+
+``pathway`` is the what-if (资历审核): it loads the learner's bank and the receiving side, asks the
+core for the optimal transfer proposal and audits the requirement tree with it, applying nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from creditbank.apps.accounts.models import Learner
+from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
+from creditbank.apps.frameworks.selectors import registry
+from creditbank.apps.recognition.models import QualificationPolicy, RecognitionRule, RuleStatus
+from creditbank.apps.recognition.services import rule_of
+from creditbank.apps.register.models import EntryType, RegisterEntry, Status
+from creditbank.core.caps import NO_CAPS, Policy, parse_policy
+from creditbank.core.errors import InvalidInput, NotFound, gettext_noop
+from creditbank.core.pathways import Audit, audit
+from creditbank.core.requirements import Achievement, CreditRequirement, Requirement, parse_requirements
+from creditbank.core.rules import Holding, Rule, UnitFacts
+from creditbank.core.transfer import Proposal, matches_for, propose
+
+
+def rules_listed(
+    *, owner: str = "", qualification: str = "", include_inactive: bool = False
+) -> QuerySet[RecognitionRule]:
+    """Published rules (public: anyone may read how credit is recognised), newest first per code."""
+    rules = RecognitionRule.objects.select_related("owner").order_by("code", "-version")
+    if not include_inactive:
+        rules = rules.filter(status=RuleStatus.ACTIVE)
+    if owner:
+        rules = rules.filter(owner__code=owner)
+    if qualification:
+        entry = RegisterEntry.objects.filter(code=qualification.strip().upper()).order_by("-version").first()
+        if entry is None:
+            return rules.none()
+        rules = rules.filter(owner_id=entry.owner_id).filter(
+            Q(qualification="") | Q(qualification=entry.code)
+        )
+    return rules
+
+
+def rules_in_force(entry: RegisterEntry, on: date) -> list[Rule]:
+    """The receiving institution's active rules that apply to this qualification on this date."""
+    records = (
+        RecognitionRule.objects.select_related("owner")
+        .filter(owner_id=entry.owner_id, status=RuleStatus.ACTIVE, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .filter(Q(qualification="") | Q(qualification=entry.code))
+    )
+    return [rule_of(r) for r in records]
+
+
+def policy_of(code: str) -> tuple[Policy, str]:
+    """The qualification's policy and the preset it was adopted from ('' when its own or none)."""
+    record = QualificationPolicy.objects.filter(qualification=code).first()
+    if record is None:
+        return NO_CAPS, ""
+    return parse_policy(record.document), record.preset
+
+
+def qualification_get(code: str) -> RegisterEntry:
+    entry = (
+        RegisterEntry.objects.select_related("owner")
+        .filter(code=code.strip().upper(), entry_type=EntryType.QUALIFICATION)
+        .order_by("-version")
+        .first()
+    )
+    if entry is None:
+        raise NotFound(gettext_noop("There is no qualification %(code)s."), code=code)
+    if entry.status != Status.ACCREDITED:
+        raise InvalidInput(
+            gettext_noop("Qualification %(code)s is not accredited, so no pathway leads to it yet."),
+            code=entry.code,
+        )
+    return entry
+
+
+def tree_of(entry: RegisterEntry) -> Requirement:
+    """The stored requirement tree, or, when the register gives none, the qualification's credits."""
+    if entry.requirements:
+        return parse_requirements(entry.requirements, registry().frameworks)
+    return CreditRequirement(entry.credits, entry.credit_system)
+
+
+def holdings_of(learner: Learner) -> list[Holding]:
+    outcomes = (
+        LearningOutcome.objects.select_related("entry", "institution")
+        .filter(learner=learner, status=OutcomeStatus.RECORDED)
+        .order_by("achieved_on", "pk")
+    )
+    return [
+        Holding(
+            id=str(o.pk),
+            unit=o.entry.code,
+            kind=o.entry.kind,
+            outcome_type=o.outcome_type,
+            institution=o.institution.code,
+            framework=o.framework,
+            level=o.level_id.rsplit("-", 1)[-1],
+            level_rank=o.level_rank,
+            sector=o.entry.sector,
+            credits=o.credits,
+            credit_system=o.credit_system,
+            achieved_on=o.achieved_on,
+            result=o.result,
+        )
+        for o in outcomes
+    ]
+
+
+def receiving_units(entry: RegisterEntry, on: date) -> list[RegisterEntry]:
+    """The receiving institution's accredited units valid on the date (exemptions, suggestions)."""
+    units = RegisterEntry.objects.filter(
+        owner_id=entry.owner_id, entry_type=EntryType.UNIT, status=Status.ACCREDITED, valid_from__lte=on
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    return list(units.order_by("code", "-version"))
+
+
+@dataclass(frozen=True)
+class Pathway:
+    learner: Learner
+    qualification: RegisterEntry
+    on: date
+    policy: Policy
+    preset: str
+    rules: list[Rule]
+    proposal: Proposal
+    audit: Audit
+    outcomes: dict[str, LearningOutcome]  # by holding id, to show what each counted outcome is
+    units: dict[str, RegisterEntry]  # the receiving side's units and every unit named, by code
+
+
+def pathway(*, actor: Any, learner: Learner, qualification: str, on: date) -> Pathway:
+    """What the learner's bank is worth for a qualification today: proposal and audit, applied to nothing."""
+    require(actor, Action.AUDIT_PATHWAY, learner_user_id=learner.user_id)
+    entry = qualification_get(qualification)
+    holdings = holdings_of(learner)
+    # Outcomes of the awarding institution itself count as they are; only the others transfer.
+    incoming = [h for h in holdings if h.institution != entry.owner.code]
+    unit_rows = receiving_units(entry, on)
+    units = {u.code: u for u in unit_rows}
+    facts = {
+        u.code: UnitFacts(u.code, u.credits, u.credit_system, u.framework, u.level_rank, u.sector)
+        for u in unit_rows
+    }
+    rules = rules_in_force(entry, on)
+    policy, preset = policy_of(entry.code)
+    matches = matches_for(rules, incoming, region=learner.region, units=facts, on=on)
+    proposal = propose(matches, policy, qualification_credits=entry.credits, on=on)
+    catalogue = [
+        Achievement(u.code, u.code, u.credits, u.credit_system, u.framework, u.level_rank, u.sector)
+        for u in unit_rows
+    ]
+    result = audit(tree_of(entry), holdings, proposal, catalogue, exempt_details={a.id: a for a in catalogue})
+    outcomes = {
+        str(o.pk): o
+        for o in LearningOutcome.objects.select_related("entry", "institution").filter(
+            pk__in=[int(h.id) for h in holdings]
+        )
+    }
+    named = {o.entry.code: o.entry for o in outcomes.values()}
+    return Pathway(learner, entry, on, policy, preset, rules, proposal, result, outcomes, {**named, **units})
+
+
+def learner_for(actor: Any, number: str) -> Learner:
+    """The learner a pathway is asked for: ``me``, or a learner number. The role is checked before
+    the lookup, so that a refused caller does not learn which numbers exist."""
+    from creditbank.apps.accounts.learners import learner_of
+
+    require(actor, Action.AUDIT_PATHWAY, learner_user_id=getattr(actor, "pk", None))
+    if number.strip().lower() == "me":
+        return learner_of(actor)
+    learner = Learner.objects.filter(public_id=number.strip().upper()).first()
+    if learner is None:
+        raise NotFound(gettext_noop("There is no learner %(number)s."), number=number)
+    return learner

@@ -1,0 +1,210 @@
+"""`creditbank audit`, `transfer`, `rules` and `policy`: recognition from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from creditbank.cli.common import JsonOption, OperatorOption, command, err, operator_user, out, print_json
+
+transfer_app = typer.Typer(help="Credit transfer between institutions and regions.", no_args_is_help=True)
+rules_app = typer.Typer(help="Recognition rules of receiving institutions.", no_args_is_help=True)
+policy_app = typer.Typer(help="Caps on transferred credit, per qualification.", no_args_is_help=True)
+
+LearnerOption = Annotated[str, typer.Option("--learner", help="The learner number.")]
+QualificationOption = Annotated[str, typer.Option("--qualification", help="Code of the qualification.")]
+OnOption = Annotated[str, typer.Option("--on", help="Evaluate as on this date (YYYY-MM-DD); default today.")]
+
+MARKS = {"met": "[green]✔ met[/]", "in_progress": "[yellow]◐ in progress[/]", "missing": "[red]✘ missing[/]"}
+
+
+def _pathway(learner: str, qualification: str, on: str, operator: str) -> dict[str, Any]:
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from creditbank.apps.recognition.presenters import pathway_out
+    from creditbank.apps.recognition.selectors import learner_for, pathway
+    from creditbank.core.errors import InvalidInput
+
+    actor = operator_user(operator)
+    try:
+        when = date.fromisoformat(on) if on else timezone.localdate()
+    except ValueError:
+        raise InvalidInput("--on: %(value)s is not a date (YYYY-MM-DD).", value=on) from None
+    found = pathway(actor=actor, learner=learner_for(actor, learner), qualification=qualification, on=when)
+    return pathway_out(found, gettext)
+
+
+def _print_node(node: dict[str, Any], depth: int) -> None:
+    pad = "  " * depth
+    mark = MARKS[node["status"]]
+    if node["kind"] == "unit":
+        line = f"{node['unit']} {node['unit_title']}"
+    elif node["kind"] == "credits":
+        level = f" at {node['min_level']} or above" if node["min_level"] else ""
+        line = f"{node['credits_counted']} of {node['credits_needed']} {node['credit_system']} credits{level}"
+    elif node["kind"] == "all_of":
+        line = "all of"
+    else:
+        line = f"{node['n']} of"
+    out.print(f"{pad}{mark} {line}", highlight=False)
+    for c in node["counted"]:
+        via = " (transferred)" if c["transferred"] else ""
+        out.print(f"{pad}    counts: {c['unit']} {c['title']}{via}", highlight=False)
+    if node["suggestions"]:
+        names = ", ".join(f"{s['code']} {s['title']}" for s in node["suggestions"])
+        out.print(f"{pad}    would satisfy it: {names}", highlight=False)
+    for child in node["children"]:
+        _print_node(child, depth + 1)
+
+
+def _print_transfer(t: dict[str, Any]) -> None:
+    out.print(
+        f"[bold]Transfer proposal[/]: {t['credits']} credits (certificates used: {t['certificates']})",
+        highlight=False,
+    )
+    for u in t["uses"]:
+        out.print(f"  ✔ {u['unit']} {u['title']} ({u['institution']}, {u['achieved_on']}): {u['counts_as']}")
+    for lft in t["left_out"]:
+        out.print(f"  ✘ {lft['unit']} {lft['title']}: {'; '.join(r['text'] for r in lft['reasons'])}")
+    for n in t["not_eligible"]:
+        out.print(
+            f"  ✘ {n['unit']} {n['title']} under {n['rule']}: {'; '.join(r['text'] for r in n['reasons'])}"
+        )
+    for cap in t["caps"]:
+        out.print(f"  cap: {cap['cap']} ({cap['group']}): {cap['used']} of {cap['limit']}", highlight=False)
+
+
+@command
+def audit(
+    learner: LearnerOption,
+    qualification: QualificationOption,
+    operator: OperatorOption,
+    on: OnOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Pathway audit: how far a learner's bank goes towards a qualification (exit 0 if met, 3 if not)."""
+    result = _pathway(learner, qualification, on, operator)
+    if as_json:
+        print_json(result)
+    else:
+        q = result["qualification"]
+        out.print(f"[bold]{q['code']}[/] {q['title']} ({q['owner']}, {q['credits']} {q['credit_system']})")
+        _print_node(result["requirements"], 0)
+        _print_transfer(result["transfer"])
+    if not result["met"]:
+        raise typer.Exit(3)
+
+
+@transfer_app.command("propose")
+@command
+def transfer_propose(
+    learner: LearnerOption,
+    qualification: QualificationOption,
+    operator: OperatorOption,
+    on: OnOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """The optimal transfer proposal for a learner into a qualification, each use explained."""
+    result = _pathway(learner, qualification, on, operator)
+    if as_json:
+        print_json(
+            {k: result[k] for k in ("learner", "on", "qualification", "policy", "rules_in_force", "transfer")}
+        )
+    else:
+        _print_transfer(result["transfer"])
+
+
+@rules_app.command("list")
+@command
+def rules_list(
+    owner: Annotated[str, typer.Option(help="Only this institution's rules.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Recognition rules in use."""
+    from creditbank.apps.recognition.api import rule_out
+    from creditbank.apps.recognition.selectors import rules_listed
+
+    rules = [rule_out(r) for r in rules_listed(owner=owner)]
+    if as_json:
+        print_json(rules)
+        return
+    for r in rules:
+        out.print(f"{r['code']} v{r['version']} [{r['owner']}] {r['title']}", highlight=False)
+
+
+@rules_app.command("publish")
+@command
+def rules_publish(
+    file: Annotated[Path, typer.Argument(help="A YAML file with one rule, or a list of rules.")],
+    owner: Annotated[str, typer.Option(help="The receiving institution.")],
+    operator: OperatorOption,
+) -> None:
+    """Publish rules (each one a new version if its code exists)."""
+    import yaml
+
+    from creditbank.apps.recognition.services import rule_publish
+
+    docs = yaml.safe_load(file.read_text(encoding="utf-8"))
+    actor = operator_user(operator)
+    for doc in docs if isinstance(docs, list) else [docs]:
+        record = rule_publish(actor=actor, doc=doc, owner_code=owner)
+        out.print(f"Published {record.code} v{record.version}", highlight=False)
+
+
+@rules_app.command("retire")
+@command
+def rules_retire(
+    code: str,
+    reason: Annotated[str, typer.Option(help="Why the rule stops being used.")],
+    operator: OperatorOption,
+) -> None:
+    """Retire a rule: no new proposal uses it; past decisions keep citing it."""
+    from creditbank.apps.recognition.services import rule_retire
+
+    record = rule_retire(actor=operator_user(operator), code=code, reason=reason)
+    out.print(f"Retired {record.code} v{record.version}", highlight=False)
+
+
+@policy_app.command("presets")
+@command
+def policy_presets(as_json: JsonOption = False) -> None:
+    """The shipped reference policies."""
+    from django.utils.translation import get_language, gettext
+
+    from creditbank.apps.recognition.services import presets
+    from creditbank.core.caps import policy_document
+
+    if as_json:
+        print_json([policy_document(p) for p in presets().values()])
+        return
+    for code, p in presets().items():
+        out.print(f"[bold]{code}[/] {p.title.get(get_language() or 'en')}", highlight=False)
+        for cap in p.caps:
+            out.print(f"  {cap.describe().render(gettext)} ({cap.ref})")
+
+
+@policy_app.command("set")
+@command
+def policy_set_command(
+    qualification: str,
+    operator: OperatorOption,
+    preset: Annotated[str, typer.Option(help="Adopt a shipped preset.")] = "",
+    file: Annotated[Path | None, typer.Option(help="Or a policy document (YAML).")] = None,
+) -> None:
+    """Set the caps a qualification applies to transferred credit."""
+    import yaml
+
+    from creditbank.apps.recognition.services import policy_set
+
+    if bool(preset) == bool(file):
+        err.print("[bold red]error[/]: give --preset or --file", highlight=False)
+        raise typer.Exit(2)
+    document = yaml.safe_load(file.read_text(encoding="utf-8")) if file else None
+    record = policy_set(
+        actor=operator_user(operator), qualification=qualification, preset=preset, document=document
+    )
+    out.print(f"{record.qualification}: {record.preset or record.document.get('code')}", highlight=False)
