@@ -43,3 +43,7 @@ def browser() -> Iterator[Any]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# The recognition journey runs on the same small bank as the integration tests.
+from tests.integration.conftest import bank, gba  # noqa: E402, F401

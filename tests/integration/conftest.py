@@ -9,6 +9,7 @@ import pytest
 from tests.helpers import PASSWORD
 
 from creditbank.apps.accounts.learners import SignIn, learner_open
+from creditbank.apps.deposits.services import deposit_batch
 from creditbank.apps.register.services import entries_import, entry_record_accreditation
 
 HKID = "A123456(3)"
@@ -58,3 +59,64 @@ def bank(reference_data: Any, people: Any) -> dict[str, Any]:
         region="XX",
     )
     return {"wong": wong, "li": li}
+
+
+EXEMPT = {
+    "code": "HK-R-EX",
+    "title": "U-102 exempts HK-202",
+    "qualification": "HK-DIP",
+    "source": {"units": ["U-102"]},
+    "conditions": {"grades": ["A", "B"]},
+    "target": {"exempt": "HK-202"},
+    "valid_from": "2024-01-01",
+}
+BLOCK = {
+    "code": "HK-R-GD",
+    "title": "Guangdong ICT courses count as HKQF 3 credit",
+    "source": {
+        "kinds": ["course"],
+        "min_level": "GDLEQF:4",
+        "system": "GD-CREDIT",
+        "institutions": ["sz-poly"],
+    },
+    "target": {"system": "HKQF-CREDIT", "level": "HKQF:3"},
+    "factor": "2",
+    "valid_from": "2024-01-01",
+}
+
+
+@pytest.fixture
+def gba(bank: dict[str, Any], people: dict[str, Any]) -> dict[str, Any]:
+    """hk-ips offers HK-DIP (HK-201 plus 20 HKQF credits at level 3+); Wong holds two Guangdong courses and HK-201."""
+    operator = people["operator"]
+    qualification = unit(
+        "HK-DIP",
+        kind="diploma",
+        framework="HKQF",
+        credits="30",
+        credit_system="HKQF-CREDIT",
+        requirements={
+            "all_of": [{"unit": "HK-201"}, {"credits": 20, "system": "HKQF-CREDIT", "min_level": "HKQF:3"}]
+        },
+    )
+    hk_unit = unit("HK-202", framework="HKQF", credits="15", credit_system="HKQF-CREDIT")
+    entries_import(actor=operator, docs=[hk_unit, qualification], owner_code="hk-ips")
+    for code in ("HK-202", "HK-DIP"):
+        entry_record_accreditation(
+            actor=operator, code=code, accredited_on=date(2020, 6, 1), next_review_on=None, note="QA"
+        )
+    number = bank["wong"].public_id
+    for institution, code, result in (
+        ("sz-poly", "U-101", "A"),
+        ("sz-poly", "U-102", "B"),
+        ("hk-ips", "HK-201", "pass"),
+    ):
+        deposit_batch(
+            actor=operator,
+            rows=[
+                {"learner_number": number, "unit_code": code, "achieved_on": "2024-01-10", "result": result}
+            ],
+            idempotency_key=f"gba-{code}",
+            institution_code=institution,
+        )
+    return {**bank, "operator": operator}

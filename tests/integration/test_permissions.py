@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -107,3 +108,70 @@ def test_deposit_jobs_are_seen_within_scope_on_the_page_and_the_api(
 
 def test_the_matrix_names_every_action() -> None:
     assert set(MATRIX) == set(Action)
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_pathways_are_seen_by_the_learner_and_the_bank_only(
+    reference_data: Any, people: Any, role: str | None
+) -> None:
+    from creditbank.apps.accounts.learners import learner_open
+
+    learner = learner_open(
+        actor=people["operator"],
+        full_name="Chan Tai Man",
+        id_scheme="passport",
+        id_number="P7654321",
+        id_country="GBR",
+        region="HK",
+    )
+    if role == "learner":
+        learner.user = people["learner"]
+        learner.save(update_fields=["user"])
+    client = client_as(role, people)
+    api = client.get(f"/api/v1/learners/{learner.public_id}/pathway", {"qualification": "NOPE"})
+    page = client.get("/recognition/pathways/", {"learner": learner.public_id, "qualification": "NOPE"})
+    scope = MATRIX[Action.AUDIT_PATHWAY].get(role)
+    if role is None:
+        assert (api.status_code, page.status_code) == (401, 302)
+    elif scope is None:
+        assert (api.status_code, page.status_code) == (403, 403)
+    else:  # allowed through; the qualification does not exist
+        assert (api.status_code, page.status_code) == (404, 404)
+        assert api.json()["code"] == "not_found"
+        assert "NOPE" in page.content.decode()
+
+
+@pytest.mark.parametrize("role", ANYONE)
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_recognition_rules_are_published_only_within_scope(
+    reference_data: Any, people: Any, institutions: Any, role: str | None, whose: str
+) -> None:
+    from creditbank.apps.recognition.models import RecognitionRule
+
+    code = institutions[whose].code
+    doc = {
+        "code": f"R-{whose}",
+        "source": {"sector": "ict"},
+        "target": {"credits": 3, "system": "GD-CREDIT"},
+        "valid_from": "2025-01-01",
+    }
+    client = client_as(role, people)
+    api = client.post("/api/v1/recognition/rules", {**doc, "owner": code}, content_type="application/json")
+    page = client.post(
+        "/recognition/rules/",
+        {"owner": code, "action": "publish", "document": json.dumps({**doc, "code": f"P-{whose}"})},
+    )
+    scope = MATRIX[Action.MANAGE_RECOGNITION].get(role)
+    may = scope is Scope.ANY or (scope is Scope.OWN_INSTITUTION and whose == "own")
+    if role is None:
+        assert api.status_code == 401
+        assert page.status_code == 403
+    elif may:
+        assert (api.status_code, page.status_code) == (201, 302)
+        assert RecognitionRule.objects.filter(owner__code=code).count() == 2
+    else:
+        assert api.status_code == 403
+        # staff of another institution only ever act for their own: the page publishes for sz-poly or refuses
+        assert page.status_code == 403 or RecognitionRule.objects.filter(owner__code=code).count() == 0
+        assert not RecognitionRule.objects.filter(owner__code=code).exists()
+    assert Client().get("/recognition/rules/").status_code == 200  # reading rules needs no account

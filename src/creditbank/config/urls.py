@@ -20,6 +20,7 @@ urlpatterns = [
     path("accreditation/", include("creditbank.apps.accreditation.urls")),
     path("deposits/", include("creditbank.apps.deposits.urls")),
     path("ledger/", include("creditbank.apps.ledger.urls")),
+    path("recognition/", include("creditbank.apps.recognition.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

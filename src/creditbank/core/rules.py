@@ -306,7 +306,7 @@ def _parse_conditions(raw: Any, problems: list[str]) -> Conditions:
         max_age = None
     return Conditions(
         min_score=_decimal(raw.get("min_score"), "conditions.min_score", problems),
-        grades=tuple(g.casefold() for g in _codes(raw.get("grades"), "conditions.grades", problems)),
+        grades=_codes(raw.get("grades"), "conditions.grades", problems),
         max_age_years=max_age,
         regions=_codes(raw.get("regions"), "conditions.regions", problems, upper=True),
         prerequisites=_codes(raw.get("prerequisites"), "conditions.prerequisites", problems),
@@ -449,7 +449,7 @@ def _condition_checks(
                 )
             )
     if c.grades:
-        ok = h.result.strip().casefold() in c.grades
+        ok = h.result.strip().casefold() in {g.casefold() for g in c.grades}
         checks.append(
             reason(
                 gettext_noop("result “%(result)s” is one of the accepted results (%(grades)s)")

@@ -33,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             NavItem(_("My account"), reverse("accounts:my_account"), "accounts:my_account"),
             NavItem(_("My outcomes"), reverse("deposits:statement"), "deposits:statement"),
             NavItem(_("My RPL claims"), reverse("accreditation:list"), "accreditation:list"),
+            NavItem(_("My pathways"), reverse("recognition:pathways"), "recognition:pathways"),
         ]
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
@@ -40,6 +41,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "accounts:learners"))
     if allowed(user, Action.MANAGE_REGISTER):
         items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
+    if allowed(user, Action.MANAGE_RECOGNITION):
+        items.append(NavItem(_("Recognition rules"), reverse("recognition:rules"), "recognition:rules"))
+    if role_of(user) == "operator":
+        items.append(NavItem(_("Pathways"), reverse("recognition:pathways"), "recognition:pathways"))
     if allowed(user, Action.VIEW_CASE):
         items.append(NavItem(_("Accreditation"), reverse("accreditation:list"), "accreditation:list"))
     if allowed(user, Action.MANAGE_INSTITUTIONS):

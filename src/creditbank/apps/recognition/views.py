@@ -1,0 +1,154 @@
+"""Pages: a learner's pathways (what-if), and an institution's recognition rules and caps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from creditbank.apps.accounts.permissions import Action, allowed
+from creditbank.apps.recognition import selectors
+from creditbank.apps.recognition.models import RecognitionRule
+from creditbank.apps.recognition.presenters import pathway_out
+from creditbank.apps.recognition.services import policy_set, presets, rule_publish, rule_retire
+from creditbank.apps.register.models import EntryType, RegisterEntry, Status
+from creditbank.core.errors import DomainError, InvalidInput
+from creditbank.web.errors import error_message
+from creditbank.web.institutions import institution_choice
+
+MAX_DOCUMENT_CHARS = 20_000
+
+
+def _qualifications() -> list[RegisterEntry]:
+    """Accredited qualifications, newest version of each, for choosing a what-if target."""
+    today = timezone.localdate()
+    entries = RegisterEntry.objects.select_related("owner").filter(
+        entry_type=EntryType.QUALIFICATION, status=Status.ACCREDITED, valid_from__lte=today
+    )
+    latest: dict[str, RegisterEntry] = {}
+    for e in entries.order_by("code", "-version"):
+        latest.setdefault(e.code, e)
+    return sorted(latest.values(), key=lambda e: (e.owner.region, e.owner.code, e.code))
+
+
+@login_required
+def pathways(request: HttpRequest) -> HttpResponse:
+    """What-if: what the learner's outcomes are worth for any qualification, applied to nothing."""
+    user: Any = request.user
+    staff = user.role == "operator"  # the bank looks at any learner's pathway; a learner at their own
+    number = request.GET.get("learner", "").strip() or ("" if staff else "me")
+    code = request.GET.get("qualification", "").strip()
+    context: dict[str, Any] = {
+        "qualifications": _qualifications(),
+        "code": code,
+        "number": number,
+        "staff": staff,
+    }
+    status = 200
+    try:
+        if not number:
+            if not allowed(user, Action.AUDIT_PATHWAY, learner_user_id=user.pk):
+                raise DjangoPermissionDenied
+            return render(request, "recognition/pathways.html", context)
+        learner = selectors.learner_for(user, number)
+        context["learner"] = learner
+        if code:
+            found = selectors.pathway(
+                actor=user, learner=learner, qualification=code, on=timezone.localdate()
+            )
+            context["result"] = pathway_out(found, gettext)
+    except DomainError as exc:
+        if not allowed(user, Action.AUDIT_PATHWAY, learner_user_id=getattr(user, "pk", None)):
+            raise DjangoPermissionDenied from None
+        context["error"] = error_message(exc)
+        status = exc.status
+    # An HTMX answer also updates the language switcher's return address (out of band), so that
+    # switching language keeps the question on screen.
+    context["hx"] = bool(request.headers.get("HX-Request"))
+    template = "recognition/_pathway.html" if context["hx"] else "recognition/pathways.html"
+    return render(request, template, context, status=status)
+
+
+def rules(request: HttpRequest) -> HttpResponse:
+    """Rules in use are public; institutions (and operators) publish, retire and set caps here."""
+    user: Any = request.user
+    manages = allowed(user, Action.MANAGE_RECOGNITION)
+    context: dict[str, Any] = {
+        "manages": manages,
+        "presets": presets(),
+        "owner_filter": request.GET.get("owner", ""),
+    }
+    status = 200
+    if manages:
+        institutions, institution = institution_choice(
+            user, request.POST.get("owner") or request.GET.get("owner")
+        )
+        context.update(institutions=institutions, institution=institution)
+        if request.method == "POST":
+            try:
+                _act(request, user, institution.code)
+                return redirect(f"{request.path}?owner={institution.code}")
+            except DomainError as exc:
+                context["error"] = error_message(exc)
+                context["document"] = request.POST.get("document", "")
+                status = exc.status
+        context["own_rules"] = _with_yaml(
+            selectors.rules_listed(owner=institution.code, include_inactive=True)
+        )
+        context["own_qualifications"] = [
+            (q, selectors.policy_of(q.code)) for q in _qualifications() if q.owner_id == institution.pk
+        ]
+    elif request.method == "POST":
+        raise DjangoPermissionDenied
+    context["rules"] = _with_yaml(selectors.rules_listed(owner=context["owner_filter"]))
+    return render(request, "recognition/rules.html", context, status=status)
+
+
+def _with_yaml(rules: Iterable[RecognitionRule]) -> list[tuple[RecognitionRule, str]]:
+    """Each rule with its document as YAML, so that anyone can read exactly what it says."""
+    return [(r, yaml.safe_dump(r.document, allow_unicode=True, sort_keys=False)) for r in rules]
+
+
+def _act(request: HttpRequest, user: Any, owner: str) -> None:
+    action = request.POST.get("action")
+    if action == "publish":
+        raw = request.POST.get("document", "")
+        if len(raw) > MAX_DOCUMENT_CHARS:
+            raise InvalidInput(_("The rule document is longer than 20,000 characters."))
+        try:
+            doc = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise InvalidInput(_("The rule is not valid YAML or JSON: %(error)s") % {"error": exc}) from None
+        if not isinstance(doc, dict):
+            raise InvalidInput(_("Write the rule as a mapping with code, source, target and valid_from."))
+        record = rule_publish(actor=user, doc=doc, owner_code=owner)
+        messages.success(
+            request,
+            _("Published %(code)s version %(version)s.") % {"code": record.code, "version": record.version},
+        )
+    elif action == "retire":
+        record = rule_retire(
+            actor=user, code=request.POST.get("code", ""), reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Retired %(code)s.") % {"code": record.code})
+    elif action == "policy":
+        policy = policy_set(
+            actor=user,
+            qualification=request.POST.get("qualification", ""),
+            preset=request.POST.get("preset", ""),
+        )
+        messages.success(
+            request,
+            _("%(code)s now applies %(preset)s.") % {"code": policy.qualification, "preset": policy.preset},
+        )
+    else:
+        raise InvalidInput(_("Unknown action."))
