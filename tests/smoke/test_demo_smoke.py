@@ -124,6 +124,12 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
             if role == "learner":  # the demo learner has a lifelong learning account to look at
                 account = opener.open(f"{base}/account/me/").read().decode()
                 assert "Learner number" in account
+                # Their Guangdong outcomes transfer into a Hong Kong diploma, each use explained.
+                what_if = opener.open(f"{base}/api/v1/learners/me/pathway?qualification=HKIPS-HD-SE")
+                transfer = json.loads(what_if.read())["transfer"]
+                assert {u["institution"] for u in transfer["uses"]} == {"sz-poly", "gba-skills"}
+                assert any("HKIPS-SE4002" in u["counts_as"] for u in transfer["uses"])
+                assert "at most 50%" in transfer["left_out"][0]["reasons"][0]["text"]
             if role == "institution":  # a large file goes to the demo's background worker
                 token = next(c.value for c in JARS[username] if c.name == "csrftoken")
                 rows = "".join(f"L{i:010d},SZP-SE-101,2024-01-01,A\n" for i in range(9000))
