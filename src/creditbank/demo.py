@@ -82,6 +82,7 @@ DEMO_USCC = {
 PEOPLE = [
     ("learner", "陈晓明 Chen Xiaoming", Role.LEARNER, None),
     ("institution", "李慧 Li Hui (Shenzhen Polytechnic)", Role.INSTITUTION, "sz-poly"),
+    ("hkstaff", "陳志強 Chan Chi-keung (HK Institute of Professional Studies)", Role.INSTITUTION, "hk-ips"),
     ("assessor", "黃家豪 Wong Ka-ho (QA reviewer)", Role.ASSESSOR, "hk-ips"),
     ("assessor2", "林美玲 Lam Mei-ling (independent QA reviewer)", Role.ASSESSOR, None),
     ("operator", "周敏 Zhou Min (credit bank centre)", Role.OPERATOR, None),
@@ -137,6 +138,7 @@ def demo_bank_load() -> list[Login]:
         load_demo_learners(operator)
         _demo_learner_outcomes(User.objects.get(username="learner"), operator)
         _demo_recognition(operator)
+        _demo_transfer(User.objects.get(username="learner"))
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -211,6 +213,16 @@ def _demo_recognition(operator: User) -> None:
                 rule_publish(actor=operator, doc=doc, owner_code=owner)
         for qualification, preset in setup["policies"].items():
             policy_set(actor=operator, qualification=qualification, preset=preset)
+
+
+def _demo_transfer(user: User) -> None:
+    """The demo learner has asked Shenzhen Polytechnic to count their 1+X certificate (once), so that
+    the sz-poly login has an application to decide; the Hong Kong diploma is left for them to apply to."""
+    from creditbank.apps.recognition.models import TransferApplication
+    from creditbank.apps.recognition.transfers import transfer_apply
+
+    if not TransferApplication.objects.filter(learner=user.learner, qualification="SZP-SE-DIP").exists():
+        transfer_apply(actor=user, learner=user.learner, qualification="SZP-SE-DIP")
 
 
 def _demo_case(staff: User, operator: User) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from tests.e2e.test_portal import serious_violations, sign_in, switch_language
+from tests.helpers import PASSWORD
 from tests.integration.conftest import BLOCK, EXEMPT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,5 +60,42 @@ def test_a_published_rule_shows_in_a_learners_what_if(
     assert "已符合要求" in result
     assert "根據規則 HK-R-GD v1 計為 8 個 HKQF-CREDIT 學分" in result
     page.screenshot(path=str(artifacts / "pathway-zh-hant.png"), full_page=True)
+    switch_language(page, "en")
+
+    # Apply: every use becomes an item that hk-ips decides.
+    page.click("text=Apply for this transfer")
+    page.locator("h1", has_text="Transfer application TR-").wait_for()
+    ref = page.inner_text("h1").split()[-1]
+    assert page.locator("tbody tr").count() == 2
+    assert serious_violations(page) == []
+    context.close()
+
+    from creditbank.apps.accounts.models import Institution, User
+
+    User.objects.create_user(
+        username="hkstaff",
+        password=PASSWORD,
+        role="institution",
+        institution=Institution.objects.get(code="hk-ips"),
+    )
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    sign_in(page, live_server.url, "hkstaff")
+    page.click("nav >> text=Transfer applications")
+    page.click(f"text={ref}")
+    row = page.locator("tbody tr", has_text="HK-202")
+    row.locator("input[value=accepted]").check()
+    row.locator("button[type=submit]").click()
+    page.locator(".messages", has_text="Accepted").wait_for()
+    assert serious_violations(page) == []
+    page.screenshot(path=str(artifacts / "transfer-decided.png"), full_page=True)
+    context.close()
+
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    sign_in(page, live_server.url, "wong")
+    page.click("nav >> text=My outcomes")
+    transferred = page.locator("table", has_text="exemption from HK-202")
+    assert ref in transferred.inner_text()
     assert [e for e in console_errors if "Content Security Policy" in e] == []
     context.close()

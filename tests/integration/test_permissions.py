@@ -175,3 +175,27 @@ def test_recognition_rules_are_published_only_within_scope(
         assert page.status_code == 403 or RecognitionRule.objects.filter(owner__code=code).count() == 0
         assert not RecognitionRule.objects.filter(owner__code=code).exists()
     assert Client().get("/recognition/rules/").status_code == 200  # reading rules needs no account
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_a_transfer_application_is_seen_by_its_learner_the_receiving_institution_and_the_bank(
+    gba: Any, people: Any, role: str | None
+) -> None:
+    from tests.integration.conftest import BLOCK
+
+    from creditbank.apps.accounts.models import User
+    from creditbank.apps.recognition.services import rule_publish
+    from creditbank.apps.recognition.transfers import transfer_apply
+
+    rule_publish(actor=people["operator"], doc=BLOCK, owner_code="hk-ips")
+    application = transfer_apply(
+        actor=User.objects.get(username="wong"), learner=gba["wong"], qualification="HK-DIP"
+    )
+    client = client_as(role, people)
+    api = client.get(f"/api/v1/transfers/{application.ref}")
+    page = client.get(f"/recognition/transfers/{application.ref}/")
+    applying = client.post("/api/v1/transfers", {"qualification": "HK-DIP"}, content_type="application/json")
+    # The people fixture's learner is not Wong, and its institution staff work for sz-poly, not hk-ips.
+    expected = {None: (401, 302), "operator": (200, 200), "institution": (404, 404)}.get(role, (403, 403))
+    assert (api.status_code, page.status_code) == expected
+    assert applying.status_code == {None: 401, "learner": 404}.get(role, 403)  # this learner has no account

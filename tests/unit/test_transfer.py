@@ -363,3 +363,26 @@ def test_the_proposal_is_as_good_as_the_best_of_every_possible_selection(
     assert not set(used) & set(left)
     assert set(used) | set(left) == {m.holding.id for m in matches if m.eligible}
     assert all(lft.reasons for lft in p.left_out)
+
+
+def test_credit_accepted_earlier_fills_the_caps_and_is_not_proposed_again() -> None:
+    earlier = [course(n, 10, date(2024, 1, 1) + timedelta(days=n)) for n in range(2)]
+    later = [course(n, 10, date(2025, 1, 1) + timedelta(days=n)) for n in range(2, 5)]
+    matches = matches_for([block_rule()], earlier + later, region="KR", units=RECEIVING, on=ON)
+    accepted = [m for m in matches if m.holding in earlier]
+    p = propose(matches, preset("GD-2025-HE"), qualification_credits=Decimal(60), on=ON, accepted=accepted)
+    assert p.accepted == tuple(accepted)
+    assert {m.holding.id for m in p.uses} == {"o004"}  # 20 accepted + 10 new = half of 60; the newest is used
+    assert len(p.left_out) == 2
+    assert "(30 of 30 used)" in p.left_out[0].reasons[0].render()
+
+
+def test_a_cap_tightened_after_a_decision_admits_nothing_more_and_undoes_nothing() -> None:
+    earlier = [course(n, 10, date(2024, 1, 1)) for n in range(4)]  # 40 accepted
+    new = course(9, 5, date(2025, 1, 1))
+    matches = matches_for([block_rule()], [*earlier, new], region="KR", units=RECEIVING, on=ON)
+    accepted = [m for m in matches if m.holding in earlier]
+    p = propose(matches, preset("GD-2025-HE"), qualification_credits=Decimal(60), on=ON, accepted=accepted)
+    assert p.optimal
+    assert (p.uses, p.accepted) == ((), tuple(accepted))
+    assert [lft.holding.id for lft in p.left_out] == ["o009"]

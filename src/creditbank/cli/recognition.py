@@ -208,3 +208,51 @@ def policy_set_command(
         actor=operator_user(operator), qualification=qualification, preset=preset, document=document
     )
     out.print(f"{record.qualification}: {record.preset or record.document.get('code')}", highlight=False)
+
+
+@transfer_app.command("list")
+@command
+def transfer_list(
+    operator: OperatorOption,
+    institution: Annotated[str, typer.Option(help="Only applications to this institution.")] = "",
+    status: Annotated[str, typer.Option(help="submitted, decided, appealed or withdrawn.")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Transfer applications, newest first."""
+    from django.utils.translation import gettext
+
+    from creditbank.apps.recognition.presenters import application_out
+    from creditbank.apps.recognition.transfers import transfers_for
+
+    found = [
+        application_out(a, gettext)
+        for a in transfers_for(operator_user(operator), institution=institution, status=status)[:200]
+    ]
+    if as_json:
+        print_json(found)
+        return
+    for a in found:
+        out.print(
+            f"{a['ref']} {a['learner']} → {a['qualification']} ({a['institution']}): {a['status_label']}",
+            highlight=False,
+        )
+        for i in a["items"]:
+            out.print(f"  #{i['id']} {i['unit']} {i['counts_as']}: {i['decision_label']}", highlight=False)
+
+
+@transfer_app.command("decide")
+@command
+def transfer_decide_command(
+    ref: str,
+    item: int,
+    decision: Annotated[str, typer.Option(help="accepted, rejected or evidence.")],
+    operator: OperatorOption,
+    reason: Annotated[str, typer.Option(help="Why (needed to reject or to ask for evidence).")] = "",
+) -> None:
+    """Decide one item of an application (the bank decides appeals and may decide any item)."""
+    from creditbank.apps.recognition.transfers import transfer_decide
+
+    decided = transfer_decide(
+        actor=operator_user(operator), ref=ref, item_id=item, decision=decision, reason=reason
+    )
+    out.print(f"{ref} #{decided.pk}: {decided.get_decision_display()}", highlight=False)

@@ -111,10 +111,11 @@ def audit(
     to suggest what would satisfy a missing requirement. ``exempt_details`` gives the receiving
     unit's level and sector for exemptions, so that exempted units also count in credit pools.
     """
-    transferred_ids = {m.holding.id for m in proposal.uses} if proposal else set()
+    transfers = [*proposal.accepted, *proposal.uses] if proposal else []
+    transferred_ids = {m.holding.id for m in transfers}
     achievements = [holding_achievement(h) for h in own if h.id not in transferred_ids]
     moved: list[Achievement] = []
-    for m in proposal.uses if proposal else ():
+    for m in transfers:
         a = transferred_achievement(m)
         detail = (exempt_details or {}).get(a.unit or "")
         if detail is not None:

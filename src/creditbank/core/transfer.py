@@ -46,6 +46,7 @@ class Proposal:
     ineligible: tuple[Match, ...]  # matched a rule but failed a condition
     usage: tuple[tuple[Reason, str, Decimal, Decimal], ...]  # cap, group, used, limit
     optimal: bool = True
+    accepted: tuple[Match, ...] = ()  # decided earlier for this qualification: they count and fill caps
 
     @property
     def credits(self) -> Decimal:
@@ -158,12 +159,17 @@ def _constraints(candidates: Sequence[Match], policy: Policy, qualification_cred
     return _Model(rows, upper)
 
 
-def _solve(candidates: Sequence[Match], model: _Model, on: date) -> tuple[list[int], bool]:
+def _solve(candidates: Sequence[Match], model: _Model, on: date, n_fixed: int = 0) -> tuple[list[int], bool]:
     """Lexicographic 0/1 optimum: most credit, then fewest certificates, then least total age, then
-    the earliest candidates (so that equal proposals come out the same every time)."""
+    the earliest candidates (so that equal proposals come out the same every time). The first
+    ``n_fixed`` candidates are already decided: they are always in, and a cap they already exceed
+    (a policy tightened after the decision) admits nothing more rather than undoing them."""
     n = len(candidates)
     if n == 0:
         return [], True
+    fixed_use = [sum(row[:n_fixed]) for row in model.rows]
+    model = _Model(model.rows, [max(u, f) for u, f in zip(model.upper, fixed_use, strict=True)])
+    low = np.array([1] * n_fixed + [0] * (n - n_fixed), dtype=float)
     objectives = [
         [-_cents(m.award.credits) if m.award else 0 for m in candidates],
         [1 if m.holding.is_certificate else 0 for m in candidates],
@@ -178,7 +184,7 @@ def _solve(candidates: Sequence[Match], model: _Model, on: date) -> tuple[list[i
         res = milp(
             c=np.array(c, dtype=float),
             integrality=np.ones(n, dtype=np.int_),
-            bounds=Bounds(0, 1),
+            bounds=Bounds(low, np.ones(n)),
             constraints=[LinearConstraint(a, lower, upper)] if len(upper) else [],
         )
         if not res.success or res.x is None:
@@ -265,28 +271,33 @@ def propose(
     *,
     qualification_credits: Decimal,
     on: date,
+    accepted: Sequence[Match] = (),
 ) -> Proposal:
-    """The optimal transfer proposal for these matches under the policy's caps."""
-    eligible = [m for m in matches if m.eligible]
-    ineligible_all = [m for m in matches if not m.eligible]
+    """The optimal transfer proposal for these matches under the policy's caps, on top of what was
+    ``accepted`` earlier for the same qualification (those outcomes are not proposed again)."""
+    done = {m.holding.id for m in accepted}
+    eligible = [m for m in matches if m.eligible and m.holding.id not in done]
+    ineligible_all = [m for m in matches if not m.eligible and m.holding.id not in done]
     left: list[Left] = []
     if policy.highest_only:
         eligible, left = _highest_only(eligible)
     if len(eligible) > MAX_CANDIDATES:
         eligible = eligible[:MAX_CANDIDATES]
-    model = _constraints(eligible, policy, qualification_credits)
-    picked, optimal = _solve(eligible, model, on)
-    chosen = [eligible[j] for j in picked]
+    candidates = [*accepted, *eligible]
+    model = _constraints(candidates, policy, qualification_credits)
+    picked, optimal = _solve(candidates, model, on, n_fixed=len(accepted))
+    chosen = [candidates[j] for j in picked if j >= len(accepted)]
+    everything = [*accepted, *chosen]
     used_ids = {m.holding.id for m in chosen}
     seen = set(used_ids) | {lft.holding.id for lft in left}
     for m in eligible:
         if m.holding.id not in seen:
             seen.add(m.holding.id)
-            others = [x for x in chosen if x.holding.id != m.holding.id]
+            others = [x for x in everything if x.holding.id != m.holding.id]
             left.append(Left(m.holding, tuple(_why_not(m, others, policy, qualification_credits))))
     eligible_ids = {m.holding.id for m in eligible} | {lft.holding.id for lft in left}
     ineligible = [m for m in ineligible_all if m.holding.id not in eligible_ids]
-    counted = [Counted(m.holding, m.award.credits) for m in chosen if m.award]
+    counted = [Counted(m.holding, m.award.credits) for m in everything if m.award]
     usage = tuple(
         (cap.describe(), group, used, limit)
         for cap, group, used, limit in cap_usage(policy, counted, qualification_credits)
@@ -298,6 +309,7 @@ def propose(
         tuple(ineligible),
         usage,
         optimal,
+        tuple(accepted),
     )
 
 

@@ -34,6 +34,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             NavItem(_("My outcomes"), reverse("deposits:statement"), "deposits:statement"),
             NavItem(_("My RPL claims"), reverse("accreditation:list"), "accreditation:list"),
             NavItem(_("My pathways"), reverse("recognition:pathways"), "recognition:pathways"),
+            NavItem(_("My transfers"), reverse("recognition:transfers"), "recognition:transfers"),
         ]
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
@@ -43,6 +44,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
     if allowed(user, Action.MANAGE_RECOGNITION):
         items.append(NavItem(_("Recognition rules"), reverse("recognition:rules"), "recognition:rules"))
+    if allowed(user, Action.DECIDE_TRANSFER):
+        items.append(
+            NavItem(_("Transfer applications"), reverse("recognition:transfers"), "recognition:transfers")
+        )
     if role_of(user) == "operator":
         items.append(NavItem(_("Pathways"), reverse("recognition:pathways"), "recognition:pathways"))
     if allowed(user, Action.VIEW_CASE):

@@ -45,6 +45,10 @@ class Action(enum.StrEnum):
     RUN_LEDGER = "run_ledger"
     MANAGE_RECOGNITION = "manage_recognition"
     AUDIT_PATHWAY = "audit_pathway"
+    APPLY_TRANSFER = "apply_transfer"
+    DECIDE_TRANSFER = "decide_transfer"
+    VIEW_TRANSFER = "view_transfer"
+    DECIDE_APPEAL = "decide_appeal"
 
 
 # action -> role (None = anonymous) -> scope
@@ -94,6 +98,16 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.MANAGE_RECOGNITION: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     # A pathway audit or transfer proposal reads a learner's whole bank: the learner and the bank.
     Action.AUDIT_PATHWAY: {"operator": Scope.ANY, "learner": Scope.OWN_RECORD},
+    # Learners apply to transfer credit; the receiving institution decides each item; the bank
+    # decides appeals, so that the institution that refused does not judge its own refusal.
+    Action.APPLY_TRANSFER: {"learner": Scope.OWN_RECORD},
+    Action.DECIDE_TRANSFER: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    Action.VIEW_TRANSFER: {
+        "operator": Scope.ANY,
+        "institution": Scope.OWN_INSTITUTION,
+        "learner": Scope.OWN_RECORD,
+    },
+    Action.DECIDE_APPEAL: {"operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -120,6 +134,10 @@ ACTION_NAMES = {
         "manage this institution's recognition rules and credit policies"
     ),
     Action.AUDIT_PATHWAY: gettext_noop("audit this learner's pathway"),
+    Action.APPLY_TRANSFER: gettext_noop("apply to transfer credit"),
+    Action.DECIDE_TRANSFER: gettext_noop("decide transfer applications to this institution"),
+    Action.VIEW_TRANSFER: gettext_noop("see this transfer application"),
+    Action.DECIDE_APPEAL: gettext_noop("decide appeals against transfer decisions"),
 }
 
 

@@ -247,8 +247,15 @@ def my_statement(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statement-{learner.public_id}.csv"'
         return response
+    from creditbank.apps.recognition.transfers import accepted_items
+
     return render(
         request,
         "deposits/statement.html",
-        {"statement": found, "types": list(OutcomeType), "params": request.GET},
+        {
+            "statement": found,
+            "types": list(OutcomeType),
+            "params": request.GET,
+            "transferred": accepted_items(learner),
+        },
     )

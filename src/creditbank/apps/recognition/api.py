@@ -13,10 +13,21 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.recognition import selectors
 from creditbank.apps.recognition.models import QualificationPolicy, RecognitionRule
-from creditbank.apps.recognition.presenters import pathway_out
+from creditbank.apps.recognition.presenters import application_out, pathway_out
 from creditbank.apps.recognition.services import policy_set, presets, rule_get, rule_publish, rule_retire
+from creditbank.apps.recognition.transfers import (
+    transfer_answer,
+    transfer_appeal,
+    transfer_apply,
+    transfer_decide,
+    transfer_get,
+    transfer_view,
+    transfer_withdraw,
+    transfers_for,
+)
 from creditbank.core.caps import policy_document
 
 router = Router(tags=["recognition"])
@@ -194,3 +205,105 @@ def get_transfer_proposal(
         selectors.pathway(actor=actor, learner=learner, qualification=qualification, on=_on(on)), gettext
     )
     return {k: out[k] for k in ("learner", "on", "qualification", "policy", "rules_in_force", "transfer")}
+
+
+class ApplyIn(Schema):
+    qualification: str
+
+
+class DecisionIn(Schema):
+    decision: str
+    reason: str = ""
+
+
+class AnswerIn(Schema):
+    note: str
+
+
+class AppealIn(Schema):
+    reason: str
+
+
+@router.post(
+    "/transfers",
+    response={201: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Apply to transfer credit",
+)
+def apply_transfer(request: HttpRequest, payload: ApplyIn) -> Status[dict[str, Any]]:
+    """The learner applies for today's optimal proposal into a qualification; each use becomes an item."""
+    from creditbank.apps.accounts.learners import learner_of
+
+    actor = actor_of(request)
+    require(
+        actor, Action.APPLY_TRANSFER, learner_user_id=getattr(actor, "pk", None)
+    )  # the role, before any lookup
+    application = transfer_apply(actor=actor, learner=learner_of(actor), qualification=payload.qualification)
+    return Status(201, application_out(application, gettext))
+
+
+@router.get(
+    "/transfers",
+    response={200: list[dict[str, Any]], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Transfer applications",
+)
+def list_transfers(request: HttpRequest, status: str = "", institution: str = "") -> list[dict[str, Any]]:
+    """A learner's own, an institution's incoming, or (for the bank) all, newest first; 200 at most."""
+    found = transfers_for(actor_of(request), institution=institution, status=status)[:200]
+    return [application_out(a, gettext) for a in found]
+
+
+@router.get(
+    "/transfers/{ref}",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="One application",
+)
+def get_transfer(request: HttpRequest, ref: str) -> dict[str, Any]:
+    return application_out(transfer_view(actor=actor_of(request), ref=ref), gettext)
+
+
+@router.post(
+    "/transfers/{ref}/items/{item_id}/decision",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Decide one item",
+)
+def decide_item(request: HttpRequest, ref: str, item_id: int, payload: DecisionIn) -> dict[str, Any]:
+    """`accepted`, `rejected` (with the reason) or `evidence` (saying what to give)."""
+    transfer_decide(
+        actor=actor_of(request), ref=ref, item_id=item_id, decision=payload.decision, reason=payload.reason
+    )
+    return application_out(transfer_get(ref), gettext)
+
+
+@router.post(
+    "/transfers/{ref}/items/{item_id}/answer",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Answer a request for evidence",
+)
+def answer_item(request: HttpRequest, ref: str, item_id: int, payload: AnswerIn) -> dict[str, Any]:
+    transfer_answer(actor=actor_of(request), ref=ref, item_id=item_id, note=payload.note)
+    return application_out(transfer_get(ref), gettext)
+
+
+@router.post(
+    "/transfers/{ref}/appeal",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Appeal once",
+)
+def appeal_transfer(request: HttpRequest, ref: str, payload: AppealIn) -> dict[str, Any]:
+    return application_out(transfer_appeal(actor=actor_of(request), ref=ref, reason=payload.reason), gettext)
+
+
+@router.post(
+    "/transfers/{ref}/withdraw",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Withdraw",
+)
+def withdraw_transfer(request: HttpRequest, ref: str) -> dict[str, Any]:
+    return application_out(transfer_withdraw(actor=actor_of(request), ref=ref), gettext)

@@ -69,3 +69,87 @@ class QualificationPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.qualification}: {self.preset or self.document.get('code', '')}"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted, waiting for decisions")
+    DECIDED = "decided", _("Decided")
+    APPEALED = "appealed", _("Under appeal")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ItemDecision(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    EVIDENCE = "evidence", _("Evidence asked for")
+
+
+class TransferApplication(models.Model):
+    """A learner's application to count outcomes towards a qualification of another institution."""
+
+    ref = models.CharField(_("reference"), max_length=16, unique=True)
+    learner = models.ForeignKey(
+        "accounts.Learner", on_delete=models.PROTECT, related_name="transfer_applications"
+    )
+    qualification = models.CharField(_("qualification"), max_length=40)
+    qualification_version = models.PositiveIntegerField()
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="transfer_applications",
+        verbose_name=_("receiving institution"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    policy = models.JSONField(_("caps applied"))
+    appeal_reason = models.TextField(_("reason for appeal"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("transfer application")
+        verbose_name_plural = _("transfer applications")
+        indexes = [
+            models.Index(fields=["learner", "qualification"], name="transfer_learner_qualification"),
+            models.Index(fields=["institution", "status"], name="transfer_institution_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+class TransferItem(models.Model):
+    """One outcome proposed to count under one rule version, and the receiving side's decision."""
+
+    application = models.ForeignKey(TransferApplication, on_delete=models.PROTECT, related_name="items")
+    learner = models.ForeignKey("accounts.Learner", on_delete=models.PROTECT, related_name="+")
+    outcome = models.ForeignKey(
+        "deposits.LearningOutcome", on_delete=models.PROTECT, related_name="transfer_items"
+    )
+    rule = models.ForeignKey(RecognitionRule, on_delete=models.PROTECT, related_name="transfer_items")
+    exempts = models.CharField(_("exempts"), max_length=40, blank=True)
+    credits = models.DecimalField(_("credits"), max_digits=8, decimal_places=2)
+    credit_system = models.CharField(_("credit system"), max_length=32)
+    explanation = models.JSONField(_("explanation"))  # the core's reasons, rendered in the reader's language
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=ItemDecision.choices, default=ItemDecision.PENDING
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    learner_note = models.TextField(_("learner's answer"), blank=True)
+    on_appeal = models.BooleanField(_("on appeal"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        verbose_name = _("transfer item")
+        verbose_name_plural = _("transfer items")
+        indexes = [models.Index(fields=["learner", "decision"], name="transfer_item_learner_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.application.ref} #{self.pk}"

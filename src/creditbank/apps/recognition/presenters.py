@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import get_language
 
 from creditbank.apps.deposits.models import LearningOutcome
+from creditbank.apps.recognition.models import TransferApplication, TransferItem
 from creditbank.apps.recognition.selectors import Pathway
 from creditbank.core.pathways import AuditNode
 from creditbank.core.reasons import Reason, number
@@ -144,4 +145,46 @@ def pathway_out(p: Pathway, gettext: Gettext) -> dict[str, Any]:
                 for cap, group, used, limit in proposal.usage
             ],
         },
+    }
+
+
+def item_out(item: TransferItem, gettext: Gettext) -> dict[str, Any]:
+    lang = _lang()
+    reasons = [Reason.from_record(r) for r in item.explanation]
+    return {
+        "id": item.pk,
+        "outcome_id": item.outcome_id,
+        "unit": item.outcome.entry.code,
+        "title": item.outcome.entry.title(lang),
+        "institution": item.outcome.institution.code,
+        "achieved_on": item.outcome.achieved_on.isoformat(),
+        "rule": f"{item.rule.code} v{item.rule.version}",
+        "exempts": item.exempts or None,
+        "credits": number(item.credits),
+        "credit_system": item.credit_system,
+        "counts_as": reasons[0].render(gettext) if reasons else "",
+        "checks": [{"text": r.render(gettext), "held": r.held} for r in reasons[1:]],
+        "decision": item.decision,
+        "decision_label": item.get_decision_display(),
+        "reason": item.reason,
+        "learner_note": item.learner_note,
+        "on_appeal": item.on_appeal,
+        "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+    }
+
+
+def application_out(a: TransferApplication, gettext: Gettext) -> dict[str, Any]:
+    items = a.items.select_related("outcome__entry", "outcome__institution", "rule").order_by("pk")
+    return {
+        "ref": a.ref,
+        "learner": a.learner.public_id,
+        "qualification": a.qualification,
+        "qualification_version": a.qualification_version,
+        "institution": a.institution.code,
+        "status": a.status,
+        "status_label": a.get_status_display(),
+        "submitted_at": a.submitted_at.isoformat(),
+        "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+        "appeal_reason": a.appeal_reason or None,
+        "items": [item_out(i, gettext) for i in items],
     }

@@ -16,14 +16,20 @@ from creditbank.apps.accounts.models import Learner
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.frameworks.selectors import registry
-from creditbank.apps.recognition.models import QualificationPolicy, RecognitionRule, RuleStatus
+from creditbank.apps.recognition.models import (
+    ItemDecision,
+    QualificationPolicy,
+    RecognitionRule,
+    RuleStatus,
+    TransferItem,
+)
 from creditbank.apps.recognition.services import rule_of
 from creditbank.apps.register.models import EntryType, RegisterEntry, Status
 from creditbank.core.caps import NO_CAPS, Policy, parse_policy
 from creditbank.core.errors import InvalidInput, NotFound, gettext_noop
 from creditbank.core.pathways import Audit, audit
 from creditbank.core.requirements import Achievement, CreditRequirement, Requirement, parse_requirements
-from creditbank.core.rules import Holding, Rule, UnitFacts
+from creditbank.core.rules import Award, Holding, Match, Rule, UnitFacts
 from creditbank.core.transfer import Proposal, matches_for, propose
 
 
@@ -87,6 +93,25 @@ def tree_of(entry: RegisterEntry) -> Requirement:
     if entry.requirements:
         return parse_requirements(entry.requirements, registry().frameworks)
     return CreditRequirement(entry.credits, entry.credit_system)
+
+
+def accepted_matches(learner: Learner, qualification: str, holdings: dict[str, Holding]) -> list[Match]:
+    """Transfers decided earlier for this qualification, as the core counts them (they are final:
+    the rule version and credit decided are kept, not re-evaluated). An outcome revoked since then
+    no longer counts."""
+    items = TransferItem.objects.select_related("rule", "rule__owner").filter(
+        learner=learner, application__qualification=qualification, decision=ItemDecision.ACCEPTED
+    )
+    return [
+        Match(
+            rule_of(i.rule),
+            holdings[str(i.outcome_id)],
+            (),
+            Award(i.credits, i.credit_system, i.exempts or None),
+        )
+        for i in items
+        if str(i.outcome_id) in holdings
+    ]
 
 
 def holdings_of(learner: Learner) -> list[Holding]:
@@ -153,7 +178,8 @@ def pathway(*, actor: Any, learner: Learner, qualification: str, on: date) -> Pa
     rules = rules_in_force(entry, on)
     policy, preset = policy_of(entry.code)
     matches = matches_for(rules, incoming, region=learner.region, units=facts, on=on)
-    proposal = propose(matches, policy, qualification_credits=entry.credits, on=on)
+    accepted = accepted_matches(learner, entry.code, {h.id: h for h in holdings})
+    proposal = propose(matches, policy, qualification_credits=entry.credits, on=on, accepted=accepted)
     catalogue = [
         Achievement(u.code, u.code, u.credits, u.credit_system, u.framework, u.level_rank, u.sector)
         for u in unit_rows

@@ -6,4 +6,7 @@ app_name = "recognition"
 urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("pathways/", views.pathways, name="pathways"),
+    path("transfers/", views.transfers, name="transfers"),
+    path("transfers/apply/", views.transfer_apply_view, name="transfer_apply"),
+    path("transfers/<str:ref>/", views.transfer, name="transfer"),
 ]

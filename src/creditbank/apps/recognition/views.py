@@ -9,19 +9,35 @@ import yaml
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.recognition import selectors
-from creditbank.apps.recognition.models import RecognitionRule
-from creditbank.apps.recognition.presenters import pathway_out
+from creditbank.apps.recognition.models import (
+    ApplicationStatus,
+    ItemDecision,
+    RecognitionRule,
+    TransferApplication,
+)
+from creditbank.apps.recognition.presenters import application_out, pathway_out
 from creditbank.apps.recognition.services import policy_set, presets, rule_publish, rule_retire
+from creditbank.apps.recognition.transfers import (
+    transfer_answer,
+    transfer_appeal,
+    transfer_apply,
+    transfer_decide,
+    transfer_view,
+    transfer_withdraw,
+    transfers_for,
+)
 from creditbank.apps.register.models import EntryType, RegisterEntry, Status
-from creditbank.core.errors import DomainError, InvalidInput
+from creditbank.core.errors import DomainError, InvalidInput, NotFound
 from creditbank.web.errors import error_message
 from creditbank.web.institutions import institution_choice
 
@@ -66,6 +82,7 @@ def pathways(request: HttpRequest) -> HttpResponse:
                 actor=user, learner=learner, qualification=code, on=timezone.localdate()
             )
             context["result"] = pathway_out(found, gettext)
+            context["may_apply"] = allowed(user, Action.APPLY_TRANSFER, learner_user_id=learner.user_id)
     except DomainError as exc:
         if not allowed(user, Action.AUDIT_PATHWAY, learner_user_id=getattr(user, "pk", None)):
             raise DjangoPermissionDenied from None
@@ -150,5 +167,111 @@ def _act(request: HttpRequest, user: Any, owner: str) -> None:
             request,
             _("%(code)s now applies %(preset)s.") % {"code": policy.qualification, "preset": policy.preset},
         )
+    else:
+        raise InvalidInput(_("Unknown action."))
+
+
+@login_required
+def transfers(request: HttpRequest) -> HttpResponse:
+    """A learner's applications, an institution's incoming queue, or all of them for the bank."""
+    user: Any = request.user
+    status = request.GET.get("status", "")
+    try:
+        found = list(transfers_for(user, status=status)[:200])
+    except DomainError:
+        raise DjangoPermissionDenied from None
+    return render(
+        request,
+        "recognition/transfers.html",
+        {"applications": found, "status": status, "statuses": ApplicationStatus.choices},
+    )
+
+
+@login_required
+def transfer_apply_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if request.method != "POST":
+        return redirect("recognition:pathways")
+    code = request.POST.get("qualification", "")
+    if not allowed(user, Action.APPLY_TRANSFER, learner_user_id=user.pk):
+        raise DjangoPermissionDenied
+    try:
+        application = transfer_apply(actor=user, learner=learner_of(user), qualification=code)
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+        return redirect(f"{reverse('recognition:pathways')}?qualification={code}")
+    messages.success(
+        request,
+        _("Application %(ref)s sent to %(institution)s.")
+        % {"ref": application.ref, "institution": application.institution.code},
+    )
+    return redirect("recognition:transfer", ref=application.ref)
+
+
+@login_required
+def transfer(request: HttpRequest, ref: str) -> HttpResponse:
+    """One application: items with their reasons, and the forms the viewer may use now."""
+    user: Any = request.user
+    try:
+        application = transfer_view(actor=user, ref=ref)
+    except NotFound:
+        raise Http404 from None
+    except DomainError:
+        raise DjangoPermissionDenied from None
+    status = 200
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            _transfer_act(request, user, application)
+            return redirect("recognition:transfer", ref=application.ref)
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+            status = exc.status
+    application.refresh_from_db()
+    own = allowed(user, Action.APPLY_TRANSFER, learner_user_id=application.learner.user_id)
+    context.update(
+        application=application,
+        data=application_out(application, gettext),
+        is_learner=own,
+        decides=allowed(user, Action.DECIDE_TRANSFER, institution_id=application.institution_id),
+        decides_appeals=allowed(user, Action.DECIDE_APPEAL),
+        open=application.status in (ApplicationStatus.SUBMITTED, ApplicationStatus.APPEALED),
+        may_appeal=own
+        and application.status == ApplicationStatus.DECIDED
+        and not application.appeal_reason
+        and application.items.filter(decision=ItemDecision.REJECTED).exists(),
+        may_withdraw=own and application.status == ApplicationStatus.SUBMITTED,
+    )
+    return render(request, "recognition/transfer.html", context, status=status)
+
+
+def _transfer_act(request: HttpRequest, user: Any, application: TransferApplication) -> None:
+    action = request.POST.get("action")
+    item = int(request.POST.get("item") or 0)
+    if action == "decide":
+        decided = transfer_decide(
+            actor=user,
+            ref=application.ref,
+            item_id=item,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request,
+            _("Item %(item)s: %(decision)s.")
+            % {"item": decided.pk, "decision": decided.get_decision_display()},
+        )
+    elif action == "answer":
+        transfer_answer(actor=user, ref=application.ref, item_id=item, note=request.POST.get("note", ""))
+        messages.success(
+            request,
+            _("Your answer was sent to %(institution)s.") % {"institution": application.institution.code},
+        )
+    elif action == "appeal":
+        transfer_appeal(actor=user, ref=application.ref, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Your appeal was sent to the credit bank."))
+    elif action == "withdraw":
+        transfer_withdraw(actor=user, ref=application.ref)
+        messages.success(request, _("Application %(ref)s withdrawn.") % {"ref": application.ref})
     else:
         raise InvalidInput(_("Unknown action."))

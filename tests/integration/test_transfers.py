@@ -1,0 +1,213 @@
+"""Transfer applications: a learner applies, the receiving institution decides each item, appeals go to the bank."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.helpers import PASSWORD, login
+from tests.integration.conftest import BLOCK, EXEMPT
+from typer.testing import CliRunner
+
+from creditbank.apps.accounts.models import Institution, User
+from creditbank.apps.ledger.models import LedgerEntry
+from creditbank.apps.recognition.models import ApplicationStatus, ItemDecision, TransferItem
+from creditbank.apps.recognition.selectors import pathway
+from creditbank.apps.recognition.services import rule_publish
+from creditbank.apps.recognition.transfers import (
+    transfer_answer,
+    transfer_appeal,
+    transfer_apply,
+    transfer_decide,
+    transfer_view,
+    transfer_withdraw,
+    transfers_for,
+)
+from creditbank.cli.main import app
+from creditbank.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def applied(gba: dict[str, Any]) -> dict[str, Any]:
+    """Wong applies to HK-DIP: U-102 as the HK-202 exemption, U-101 as 8 HKQF credits."""
+    rule_publish(actor=gba["operator"], doc=EXEMPT, owner_code="hk-ips")
+    rule_publish(actor=gba["operator"], doc=BLOCK, owner_code="hk-ips")
+    wong = User.objects.get(username="wong")
+    hk_staff = User.objects.create_user(
+        username="hkstaff",
+        password=PASSWORD,
+        role="institution",
+        institution=Institution.objects.get(code="hk-ips"),
+    )
+    application = transfer_apply(actor=wong, learner=gba["wong"], qualification="HK-DIP")
+    items = {i.outcome.entry.code: i for i in application.items.select_related("outcome__entry")}
+    return {**gba, "wong_user": wong, "hk_staff": hk_staff, "application": application, "items": items}
+
+
+def test_applying_stores_each_use_with_its_rule_version_and_logs_it(applied: dict[str, Any]) -> None:
+    application, items = applied["application"], applied["items"]
+    assert application.institution.code == "hk-ips"
+    assert (items["U-102"].exempts, items["U-102"].credits) == ("HK-202", 15)
+    assert (items["U-101"].rule.code, items["U-101"].rule.version, items["U-101"].credits) == (
+        "HK-R-GD",
+        1,
+        8,
+    )
+    assert items["U-101"].explanation[0]["template"].startswith("counts as %(credits)s")
+    entry = LedgerEntry.objects.get(kind="transfer.applied")
+    body = json.loads(entry.body)
+    assert applied["wong"].public_id not in entry.body  # learners appear only as commitments
+    assert {(i["rule"], i["rule_version"]) for i in body["data"]["items"]} == {("HK-R-EX", 1), ("HK-R-GD", 1)}
+    with pytest.raises(Conflict, match="still open"):
+        transfer_apply(actor=applied["wong_user"], learner=applied["wong"], qualification="HK-DIP")
+
+
+def test_only_the_learner_applies_for_themselves(applied: dict[str, Any], people: dict[str, Any]) -> None:
+    for actor in (people["operator"], people["institution"], people["learner"]):
+        with pytest.raises(PermissionDenied):
+            transfer_apply(actor=actor, learner=applied["li"], qualification="HK-DIP")
+
+
+def test_the_receiving_institution_decides_each_item_and_accepted_credit_counts_from_then_on(
+    applied: dict[str, Any],
+) -> None:
+    ref, items, staff = applied["application"].ref, applied["items"], applied["hk_staff"]
+    with pytest.raises(InvalidInput, match="Say why"):
+        transfer_decide(actor=staff, ref=ref, item_id=items["U-101"].pk, decision="rejected")
+    transfer_decide(actor=staff, ref=ref, item_id=items["U-102"].pk, decision="accepted")
+    transfer_decide(
+        actor=staff, ref=ref, item_id=items["U-101"].pk, decision="rejected", reason="syllabus differs"
+    )
+    application = transfer_view(actor=staff, ref=ref)
+    assert application.status == ApplicationStatus.DECIDED
+    with pytest.raises(Conflict):
+        transfer_decide(actor=staff, ref=ref, item_id=items["U-101"].pk, decision="accepted")
+    decided = [
+        json.loads(e.body)["data"] for e in LedgerEntry.objects.filter(kind="transfer.decided").order_by("pk")
+    ]
+    assert [(d["rule"], d["decision"]) for d in decided] == [("HK-R-EX", "accepted"), ("HK-R-GD", "rejected")]
+    # The accepted exemption now counts in every audit of HK-DIP and is not proposed again.
+    later = pathway(
+        actor=applied["operator"],
+        learner=applied["wong"],
+        qualification="HK-DIP",
+        on=application.submitted_at.date(),
+    )
+    assert [m.holding.unit for m in later.proposal.accepted] == ["U-102"]
+    assert "U-102" not in {m.holding.unit for m in later.proposal.uses}
+    assert "T:" + str(items["U-102"].outcome_id) in later.audit.transferred
+
+
+def test_another_institution_does_not_see_or_decide_the_application(
+    applied: dict[str, Any], people: dict[str, Any]
+) -> None:
+    sz_staff = people["institution"]
+    with pytest.raises(NotFound):
+        transfer_decide(
+            actor=sz_staff,
+            ref=applied["application"].ref,
+            item_id=applied["items"]["U-101"].pk,
+            decision="accepted",
+        )
+    assert list(transfers_for(sz_staff)) == []
+    assert list(transfers_for(applied["hk_staff"])) == [applied["application"]]
+    with pytest.raises(PermissionDenied):
+        transfers_for(people["employer"])
+
+
+def test_evidence_is_asked_for_answered_and_then_decided(applied: dict[str, Any]) -> None:
+    ref, item, staff = applied["application"].ref, applied["items"]["U-101"], applied["hk_staff"]
+    transfer_decide(actor=staff, ref=ref, item_id=item.pk, decision="evidence", reason="send the syllabus")
+    with pytest.raises(InvalidInput):
+        transfer_answer(actor=applied["wong_user"], ref=ref, item_id=item.pk, note=" ")
+    transfer_answer(
+        actor=applied["wong_user"], ref=ref, item_id=item.pk, note="https://example.org/syllabus.pdf"
+    )
+    item.refresh_from_db()
+    assert (item.decision, item.learner_note) == (ItemDecision.PENDING, "https://example.org/syllabus.pdf")
+    transfer_decide(actor=staff, ref=ref, item_id=item.pk, decision="accepted")
+    item.refresh_from_db()
+    assert item.decision == ItemDecision.ACCEPTED
+
+
+def test_an_appeal_is_decided_by_the_bank_once(applied: dict[str, Any]) -> None:
+    ref, items, staff, wong = (
+        applied["application"].ref,
+        applied["items"],
+        applied["hk_staff"],
+        applied["wong_user"],
+    )
+    for code in ("U-101", "U-102"):
+        transfer_decide(
+            actor=staff, ref=ref, item_id=items[code].pk, decision="rejected", reason="not equivalent"
+        )
+    with pytest.raises(InvalidInput):
+        transfer_appeal(actor=wong, ref=ref, reason="")
+    transfer_appeal(actor=wong, ref=ref, reason="The course matches HK-202's outcomes; see the syllabus.")
+    assert TransferItem.objects.filter(on_appeal=True, decision=ItemDecision.PENDING).count() == 2
+    with pytest.raises(PermissionDenied):  # the institution that refused does not judge its own refusal
+        transfer_decide(actor=staff, ref=ref, item_id=items["U-102"].pk, decision="accepted")
+    for code, decision in (("U-102", "accepted"), ("U-101", "rejected")):
+        transfer_decide(
+            actor=applied["operator"], ref=ref, item_id=items[code].pk, decision=decision, reason="panel"
+        )
+    with pytest.raises(Conflict, match="appealed already"):
+        transfer_appeal(actor=wong, ref=ref, reason="again")
+    assert LedgerEntry.objects.filter(kind="transfer.appealed").count() == 1
+
+
+def test_a_learner_withdraws_an_open_application(applied: dict[str, Any]) -> None:
+    withdrawn = transfer_withdraw(actor=applied["wong_user"], ref=applied["application"].ref)
+    assert withdrawn.status == ApplicationStatus.WITHDRAWN
+    with pytest.raises(Conflict):
+        transfer_withdraw(actor=applied["wong_user"], ref=applied["application"].ref)
+    again = transfer_apply(actor=applied["wong_user"], learner=applied["wong"], qualification="HK-DIP")
+    assert again.ref != applied["application"].ref
+
+
+def test_the_api_and_pages_carry_the_whole_workflow(applied: dict[str, Any]) -> None:
+    ref, items = applied["application"].ref, applied["items"]
+    staff = login(Client(), applied["hk_staff"])
+    incoming = staff.get("/api/v1/transfers", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [a["ref"] for a in incoming] == [ref]
+    decided = staff.post(
+        f"/api/v1/transfers/{ref}/items/{items['U-102'].pk}/decision",
+        {"decision": "accepted"},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200
+    page = staff.post(
+        f"/recognition/transfers/{ref}/",
+        {"action": "decide", "item": items["U-101"].pk, "decision": "rejected", "reason": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert page.status_code == 422
+    assert "Say why" in page.content.decode()
+    learner = login(Client(), applied["wong_user"])
+    statement = learner.get("/deposits/statement/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Transferred credit" in statement
+    assert ref in statement
+    assert "HK-R-EX v1" in statement
+    assert Client().get(f"/api/v1/transfers/{ref}").status_code == 401
+    other = login(Client(), applied["operator"]).get(f"/recognition/transfers/{ref}/")
+    assert other.status_code == 200
+
+
+def test_the_cli_lists_and_decides(applied: dict[str, Any]) -> None:
+    runner = CliRunner()
+    ref, item = applied["application"].ref, applied["items"]["U-101"]
+    listed = runner.invoke(app, ["transfer", "list", "--operator", "operator", "--json"])
+    assert listed.exit_code == 0
+    assert json.loads(listed.output)[0]["ref"] == ref
+    refused = runner.invoke(
+        app, ["transfer", "decide", ref, str(item.pk), "--decision", "rejected", "--operator", "operator"]
+    )
+    assert refused.exit_code == 1
+    ok = runner.invoke(
+        app, ["transfer", "decide", ref, str(item.pk), "--decision", "accepted", "--operator", "operator"]
+    )
+    assert ok.exit_code == 0, ok.output
