@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.contrib.auth.models import Permission
@@ -207,12 +208,34 @@ def _demo_recognition(operator: User) -> None:
     data = yaml.safe_load(
         (Path(__file__).parent / "data" / "demo" / "recognition.yaml").read_text(encoding="utf-8")
     )
+    for agreement in data.pop("agreements"):
+        _demo_agreement(operator, agreement)
     for owner, setup in data.items():
         for doc in setup["rules"]:
             if not RecognitionRule.objects.filter(code=doc["code"]).exists():
                 rule_publish(actor=operator, doc=doc, owner_code=owner)
         for qualification, preset in setup["policies"].items():
             policy_set(actor=operator, qualification=qualification, preset=preset)
+
+
+def _demo_agreement(operator: User, doc: dict[str, Any]) -> None:
+    """The bank drafts a GBA agreement with its rules; each party signs for itself (once)."""
+    from creditbank.apps.accounts.principals import InstitutionPrincipal
+    from creditbank.apps.recognition.agreements import agreement_create, agreement_sign
+    from creditbank.apps.recognition.models import Agreement
+    from creditbank.apps.recognition.services import rule_publish
+
+    if Agreement.objects.filter(code=doc["code"]).exists():
+        return
+    rules = doc.pop("rules")
+    agreement_create(actor=operator, doc=doc)
+    for rule in rules:
+        owner = rule.pop("owner")
+        rule_publish(actor=operator, doc={**rule, "agreement": doc["code"]}, owner_code=owner)
+    for code in doc["parties"]:
+        institution = Institution.objects.get(code=code)
+        # Each party signs as itself, as its staff (or its system, through an API key) would.
+        agreement_sign(actor=InstitutionPrincipal(institution.pk, code, "demo"), code=doc["code"])
 
 
 def _demo_transfer(user: User) -> None:

@@ -133,7 +133,7 @@ def rules_list(
         print_json(rules)
         return
     for r in rules:
-        out.print(f"{r['code']} v{r['version']} [{r['owner']}] {r['title']}", highlight=False)
+        out.print(f"{r['code']} v{r['version']} [{r['owner']}] {r['title']}", markup=False)
 
 
 @rules_app.command("publish")
@@ -256,3 +256,78 @@ def transfer_decide_command(
         actor=operator_user(operator), ref=ref, item_id=item, decision=decision, reason=reason
     )
     out.print(f"{ref} #{decided.pk}: {decided.get_decision_display()}", highlight=False)
+
+
+agreements_app = typer.Typer(help="Mutual-recognition agreements of the alliance.", no_args_is_help=True)
+
+
+@agreements_app.command("list")
+@command
+def agreements_list(as_json: JsonOption = False) -> None:
+    """Every agreement, drafts included, with its parties' signatures."""
+    from creditbank.apps.recognition.agreements import agreements_listed
+    from creditbank.apps.recognition.api import agreement_out
+
+    found = [agreement_out(a) for a in agreements_listed(include_drafts=True)]
+    if as_json:
+        print_json(found)
+        return
+    for a in found:
+        signed = ", ".join(f"{p['institution']}{' ✔' if p['signed_at'] else ''}" for p in a["parties"])
+        out.print(
+            f"{a['code']} [{a['status']}] {a['title_en']} ({signed}); {len(a['rules'])} rules",
+            markup=False,
+        )
+
+
+@agreements_app.command("draft")
+@command
+def agreements_draft(
+    file: Annotated[
+        Path, typer.Argument(help="YAML: code, title_en, title_zh, parties, scope, valid_from, rules.")
+    ],
+    operator: OperatorOption,
+) -> None:
+    """Draft an agreement and its rules (each rule names its receiving party as owner); parties then sign."""
+    import yaml
+
+    from creditbank.apps.recognition.agreements import agreement_create
+    from creditbank.apps.recognition.services import rule_publish
+
+    doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+    actor = operator_user(operator)
+    rules = doc.pop("rules", []) if isinstance(doc, dict) else []
+    agreement = agreement_create(actor=actor, doc=doc)
+    for rule in rules:
+        owner = str(rule.pop("owner", ""))
+        rule_publish(actor=actor, doc={**rule, "agreement": agreement.code}, owner_code=owner or None)
+    out.print(f"Drafted {agreement.code} with {len(rules)} rules; the parties sign it next.", highlight=False)
+
+
+@agreements_app.command("conflicts")
+@command
+def agreements_conflicts(code: str, operator: OperatorOption) -> None:
+    """Conflicts of an agreement's rules with each other, the parties' rules and other agreements (exit 1 if any)."""
+    from django.utils.translation import gettext
+
+    from creditbank.apps.recognition.agreements import agreement_conflicts, agreement_get
+
+    operator_user(operator)
+    found = agreement_conflicts(agreement_get(code))
+    for c in found:
+        out.print(c.reason.render(gettext), highlight=False)
+    if found:
+        raise typer.Exit(1)
+    out.print("No conflicts.")
+
+
+@agreements_app.command("terminate")
+@command
+def agreements_terminate(
+    code: str, reason: Annotated[str, typer.Option(help="Why it ends.")], operator: OperatorOption
+) -> None:
+    """End an agreement; transfers decided under it stay decided."""
+    from creditbank.apps.recognition.agreements import agreement_terminate
+
+    agreement = agreement_terminate(actor=operator_user(operator), code=code, reason=reason)
+    out.print(f"Terminated {agreement.code}", highlight=False)

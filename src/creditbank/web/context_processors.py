@@ -44,6 +44,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
     if allowed(user, Action.MANAGE_RECOGNITION):
         items.append(NavItem(_("Recognition rules"), reverse("recognition:rules"), "recognition:rules"))
+    if allowed(user, Action.MANAGE_AGREEMENTS) or allowed(user, Action.SIGN_AGREEMENT):
+        items.append(NavItem(_("Agreements"), reverse("recognition:agreements"), "recognition:agreements"))
     if allowed(user, Action.DECIDE_TRANSFER):
         items.append(
             NavItem(_("Transfer applications"), reverse("recognition:transfers"), "recognition:transfers")

@@ -49,6 +49,8 @@ class Action(enum.StrEnum):
     DECIDE_TRANSFER = "decide_transfer"
     VIEW_TRANSFER = "view_transfer"
     DECIDE_APPEAL = "decide_appeal"
+    MANAGE_AGREEMENTS = "manage_agreements"
+    SIGN_AGREEMENT = "sign_agreement"
 
 
 # action -> role (None = anonymous) -> scope
@@ -108,6 +110,9 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
         "learner": Scope.OWN_RECORD,
     },
     Action.DECIDE_APPEAL: {"operator": Scope.ANY},
+    # Operators manage the alliance's agreements; each member institution signs for itself.
+    Action.MANAGE_AGREEMENTS: {"operator": Scope.ANY},
+    Action.SIGN_AGREEMENT: {"institution": Scope.OWN_INSTITUTION},
 }
 
 ACTION_NAMES = {
@@ -138,6 +143,8 @@ ACTION_NAMES = {
     Action.DECIDE_TRANSFER: gettext_noop("decide transfer applications to this institution"),
     Action.VIEW_TRANSFER: gettext_noop("see this transfer application"),
     Action.DECIDE_APPEAL: gettext_noop("decide appeals against transfer decisions"),
+    Action.MANAGE_AGREEMENTS: gettext_noop("manage mutual-recognition agreements"),
+    Action.SIGN_AGREEMENT: gettext_noop("sign agreements for this institution"),
 }
 
 

@@ -13,9 +13,23 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
-from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.permissions import Action, allowed, require
 from creditbank.apps.recognition import selectors
-from creditbank.apps.recognition.models import QualificationPolicy, RecognitionRule
+from creditbank.apps.recognition.agreements import (
+    agreement_conflicts,
+    agreement_create,
+    agreement_get,
+    agreement_sign,
+    agreement_terminate,
+    agreements_listed,
+)
+from creditbank.apps.recognition.models import (
+    Agreement,
+    AgreementStatus,
+    QualificationPolicy,
+    RecognitionRule,
+    RuleStatus,
+)
 from creditbank.apps.recognition.presenters import application_out, pathway_out
 from creditbank.apps.recognition.services import policy_set, presets, rule_get, rule_publish, rule_retire
 from creditbank.apps.recognition.transfers import (
@@ -29,6 +43,7 @@ from creditbank.apps.recognition.transfers import (
     transfers_for,
 )
 from creditbank.core.caps import policy_document
+from creditbank.core.errors import NotFound, gettext_noop
 
 router = Router(tags=["recognition"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -45,6 +60,7 @@ class RuleIn(Schema):
     valid_from: str
     valid_to: str | None = None
     owner: str | None = None
+    agreement: str | None = None
 
 
 class RuleOut(Schema):
@@ -52,6 +68,7 @@ class RuleOut(Schema):
     version: int
     owner: str
     qualification: str | None
+    agreement: str | None
     title: str
     status: str
     status_note: str
@@ -81,6 +98,7 @@ def rule_out(r: RecognitionRule) -> dict[str, Any]:
         "version": r.version,
         "owner": r.owner.code,
         "qualification": r.qualification or None,
+        "agreement": r.agreement.code if r.agreement else None,
         "title": r.title,
         "status": r.status,
         "status_note": r.status_note,
@@ -307,3 +325,106 @@ def appeal_transfer(request: HttpRequest, ref: str, payload: AppealIn) -> dict[s
 )
 def withdraw_transfer(request: HttpRequest, ref: str) -> dict[str, Any]:
     return application_out(transfer_withdraw(actor=actor_of(request), ref=ref), gettext)
+
+
+class AgreementIn(Schema):
+    code: str
+    title_en: str
+    title_zh: str
+    parties: list[str]
+    scope: dict[str, Any] | None = None
+    valid_from: str
+    valid_to: str | None = None
+
+
+class TerminateIn(Schema):
+    reason: str
+
+
+def agreement_out(a: Agreement, *, with_conflicts: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": a.code,
+        "title_en": a.title_en,
+        "title_zh": a.title_zh,
+        "status": a.status,
+        "status_note": a.status_note,
+        "scope": a.scope,
+        "valid_from": a.valid_from.isoformat(),
+        "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+        "parties": [
+            {
+                "institution": p.institution.code,
+                "signed_at": p.signed_at.isoformat() if p.signed_at else None,
+                "signed_by": p.signed_by or None,
+            }
+            for p in a.parties.select_related("institution").order_by("institution__code")
+        ],
+        "rules": [rule_out(r) for r in a.rules.select_related("owner").filter(status=RuleStatus.ACTIVE)],
+    }
+    if with_conflicts:
+        out["conflicts"] = [
+            {"rules": [c.a.ref, c.b.ref], "reason": c.reason.render(gettext)} for c in agreement_conflicts(a)
+        ]
+    return out
+
+
+@router.get(
+    "/agreements", response={200: list[dict[str, Any]], **ERRORS}, summary="Mutual-recognition agreements"
+)
+def list_agreements(
+    request: HttpRequest, institution: str = "", drafts: bool = False
+) -> list[dict[str, Any]]:
+    """Agreements signed or in force are public; drafts (`drafts=true`) are for operators."""
+    if drafts:
+        require(actor_of(request), Action.MANAGE_AGREEMENTS)
+    return [agreement_out(a) for a in agreements_listed(institution=institution, include_drafts=drafts)]
+
+
+@router.post(
+    "/agreements", response={201: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Draft an agreement"
+)
+def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status[dict[str, Any]]:
+    return Status(201, agreement_out(agreement_create(actor=actor_of(request), doc=payload.dict())))
+
+
+@router.get(
+    "/agreements/{code}",
+    response={200: dict[str, Any], **ERRORS},
+    summary="One agreement, with its conflicts",
+)
+def get_agreement(request: HttpRequest, code: str) -> dict[str, Any]:
+    agreement = agreement_get(code)
+    if agreement.status == AgreementStatus.DRAFT and not _may_see_draft(actor_of(request), agreement):
+        raise NotFound(gettext_noop("There is no agreement %(code)s."), code=code)
+    return agreement_out(agreement, with_conflicts=True)
+
+
+def _may_see_draft(actor: Any, agreement: Agreement) -> bool:
+    """Drafts are seen by the bank and by the parties asked to sign them."""
+    if allowed(actor, Action.MANAGE_AGREEMENTS):
+        return True
+    own = int(getattr(actor, "institution_id", 0) or 0)
+    return (
+        allowed(actor, Action.SIGN_AGREEMENT, institution_id=own)
+        and agreement.parties.filter(institution_id=own).exists()
+    )
+
+
+@router.post(
+    "/agreements/{code}/signatures",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Sign for your institution",
+)
+def sign_agreement(request: HttpRequest, code: str) -> dict[str, Any]:
+    return agreement_out(agreement_sign(actor=actor_of(request), code=code), with_conflicts=True)
+
+
+@router.post(
+    "/agreements/{code}/terminate",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Terminate",
+)
+def terminate_agreement(request: HttpRequest, code: str, payload: TerminateIn) -> dict[str, Any]:
+    return agreement_out(agreement_terminate(actor=actor_of(request), code=code, reason=payload.reason))

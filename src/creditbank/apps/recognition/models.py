@@ -20,6 +20,58 @@ class RuleStatus(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft, being signed")
+    IN_FORCE = "in_force", _("In force")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class Agreement(models.Model):
+    """A mutual-recognition agreement (互认协议) among alliance members, with its own rules."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    scope = models.JSONField(_("scope"), default=dict)  # {sectors: [...], qualifications: [...]}
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
+    status_note = models.TextField(_("note on status"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("mutual-recognition agreement")
+        verbose_name_plural = _("mutual-recognition agreements")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def title(self, language_code: str) -> str:
+        return self.title_zh if language_code.startswith("zh") else self.title_en
+
+
+class AgreementParty(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="agreements")
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    signed_by = models.CharField(_("signed by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "institution__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "institution"], name="agreement_party_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.code}: {self.institution.code}"
+
+
 class RecognitionRule(models.Model):
     code = models.CharField(_("code"), max_length=40)
     version = models.PositiveIntegerField(_("version"))
@@ -27,6 +79,14 @@ class RecognitionRule(models.Model):
         Institution, on_delete=models.PROTECT, related_name="recognition_rules", verbose_name=_("owner")
     )
     qualification = models.CharField(_("receiving qualification"), max_length=40, blank=True)
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
+        verbose_name=_("agreement"),
+    )
     title = models.CharField(_("title"), max_length=200)
     document = models.JSONField(_("rule"))
     valid_from = models.DateField(_("valid from"))

@@ -17,6 +17,7 @@ from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.recognition.models import (
+    AgreementStatus,
     ItemDecision,
     QualificationPolicy,
     RecognitionRule,
@@ -59,6 +60,11 @@ def rules_in_force(entry: RegisterEntry, on: date) -> list[Rule]:
         .filter(owner_id=entry.owner_id, status=RuleStatus.ACTIVE, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
         .filter(Q(qualification="") | Q(qualification=entry.code))
+        .filter(
+            Q(agreement__isnull=True)
+            | Q(agreement__status=AgreementStatus.IN_FORCE, agreement__valid_from__lte=on)
+            & (Q(agreement__valid_to__isnull=True) | Q(agreement__valid_to__gte=on))
+        )
     )
     return [rule_of(r) for r in records]
 

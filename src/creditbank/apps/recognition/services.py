@@ -20,7 +20,12 @@ from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.ledger.services import Event, ledger_append
-from creditbank.apps.recognition.models import QualificationPolicy, RecognitionRule, RuleStatus
+from creditbank.apps.recognition.models import (
+    AgreementStatus,
+    QualificationPolicy,
+    RecognitionRule,
+    RuleStatus,
+)
 from creditbank.apps.register.models import EntryType, RegisterEntry
 from creditbank.core.caps import Policy, parse_policy, policy_document
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
@@ -104,6 +109,7 @@ def rule_event(kind: str, record: RecognitionRule) -> Event:
             "version": record.version,
             "owner": record.owner.code,
             "status": record.status,
+            "agreement": record.agreement.code if record.agreement else None,
             "rule": record.document,
         },
     )
@@ -111,8 +117,19 @@ def rule_event(kind: str, record: RecognitionRule) -> Event:
 
 def rule_publish(*, actor: Any, doc: Mapping[str, Any], owner_code: str | None = None) -> RecognitionRule:
     """Publish a rule, or a new version of one: the previous version is kept, marked superseded."""
+    from creditbank.apps.recognition.agreements import (
+        agreement_check_rule,
+        agreement_get,
+        agreement_rule_added,
+    )
+
     owner = acting_institution(actor, owner_code or doc.get("owner"), Action.MANAGE_RECOGNITION)
-    body = {k: v for k, v in doc.items() if k != "owner"}
+    body = {k: v for k, v in doc.items() if k not in ("owner", "agreement")}
+    agreement = None
+    if doc.get("agreement"):  # a rule of a mutual-recognition agreement: the bank drafts those
+        require(actor, Action.MANAGE_AGREEMENTS)
+        agreement = agreement_get(str(doc["agreement"]))
+        body = agreement_check_rule(agreement, body, owner)
     code = str(body.get("code") or "").strip().upper()
     previous = RecognitionRule.objects.filter(code=code).order_by("-version").first() if code else None
     if previous is not None and previous.owner_id != owner.pk:
@@ -139,6 +156,7 @@ def rule_publish(*, actor: Any, doc: Mapping[str, Any], owner_code: str | None =
                 version=rule.version,
                 owner=owner,
                 qualification=rule.qualification or "",
+                agreement=agreement,
                 title=rule.title[:200],
                 document=rule_document(rule),
                 valid_from=rule.valid_from,
@@ -146,6 +164,8 @@ def rule_publish(*, actor: Any, doc: Mapping[str, Any], owner_code: str | None =
                 created_by=person,
                 created_via_key="" if person else str(getattr(actor, "key_prefix", "")),
             )
+            if agreement is not None:
+                agreement_rule_added(agreement)
             ledger_append([rule_event("rule.published", record)])
     except IntegrityError:  # another version was published at the same moment
         raise Conflict(
@@ -158,6 +178,17 @@ def rule_retire(*, actor: Any, code: str, reason: str) -> RecognitionRule:
     """Stop using a rule for new proposals; decisions that cited it keep citing it."""
     record = rule_get(code)
     require(actor, Action.MANAGE_RECOGNITION, institution_id=record.owner_id)
+    if record.agreement is not None:
+        require(actor, Action.MANAGE_AGREEMENTS)
+        if record.agreement.status == AgreementStatus.IN_FORCE:
+            raise Conflict(
+                gettext_noop(
+                    "Rule %(code)s is part of agreement %(agreement)s, which is in force; the parties "
+                    "change it by a new agreement."
+                ),
+                code=record.code,
+                agreement=record.agreement.code,
+            )
     if not reason.strip():
         raise InvalidInput(gettext_noop("Give a reason for retiring the rule."))
     if record.status != RuleStatus.ACTIVE:

@@ -19,10 +19,21 @@ from django.utils.translation import gettext as _
 from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.recognition import selectors
+from creditbank.apps.recognition.agreements import (
+    agreement_conflicts,
+    agreement_create,
+    agreement_get,
+    agreement_sign,
+    agreement_terminate,
+    agreements_listed,
+)
 from creditbank.apps.recognition.models import (
+    Agreement,
+    AgreementStatus,
     ApplicationStatus,
     ItemDecision,
     RecognitionRule,
+    RuleStatus,
     TransferApplication,
 )
 from creditbank.apps.recognition.presenters import application_out, pathway_out
@@ -135,19 +146,25 @@ def _with_yaml(rules: Iterable[RecognitionRule]) -> list[tuple[RecognitionRule, 
     return [(r, yaml.safe_dump(r.document, allow_unicode=True, sort_keys=False)) for r in rules]
 
 
+def _rule_document(raw: str) -> dict[str, Any]:
+    """A rule typed as YAML or JSON in a form."""
+    if len(raw) > MAX_DOCUMENT_CHARS:
+        raise InvalidInput(_("The rule document is longer than 20,000 characters."))
+    try:
+        doc = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise InvalidInput(_("The rule is not valid YAML or JSON: %(error)s") % {"error": exc}) from None
+    if not isinstance(doc, dict):
+        raise InvalidInput(_("Write the rule as a mapping with code, source, target and valid_from."))
+    return doc
+
+
 def _act(request: HttpRequest, user: Any, owner: str) -> None:
     action = request.POST.get("action")
     if action == "publish":
-        raw = request.POST.get("document", "")
-        if len(raw) > MAX_DOCUMENT_CHARS:
-            raise InvalidInput(_("The rule document is longer than 20,000 characters."))
-        try:
-            doc = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            raise InvalidInput(_("The rule is not valid YAML or JSON: %(error)s") % {"error": exc}) from None
-        if not isinstance(doc, dict):
-            raise InvalidInput(_("Write the rule as a mapping with code, source, target and valid_from."))
-        record = rule_publish(actor=user, doc=doc, owner_code=owner)
+        record = rule_publish(
+            actor=user, doc=_rule_document(request.POST.get("document", "")), owner_code=owner
+        )
         messages.success(
             request,
             _("Published %(code)s version %(version)s.") % {"code": record.code, "version": record.version},
@@ -273,5 +290,117 @@ def _transfer_act(request: HttpRequest, user: Any, application: TransferApplicat
     elif action == "withdraw":
         transfer_withdraw(actor=user, ref=application.ref)
         messages.success(request, _("Application %(ref)s withdrawn.") % {"ref": application.ref})
+    else:
+        raise InvalidInput(_("Unknown action."))
+
+
+def agreements(request: HttpRequest) -> HttpResponse:
+    """Agreements in force are public; operators also see drafts and draft new ones here."""
+    user: Any = request.user
+    manages = allowed(user, Action.MANAGE_AGREEMENTS)
+    context: dict[str, Any] = {"manages": manages, "values": {}}
+    status = 200
+    if request.method == "POST":
+        if not manages:
+            raise DjangoPermissionDenied
+        values = {
+            k: request.POST.get(k, "")
+            for k in (
+                "code",
+                "title_en",
+                "title_zh",
+                "parties",
+                "sectors",
+                "qualifications",
+                "valid_from",
+                "valid_to",
+            )
+        }
+        doc = {
+            **{k: values[k] for k in ("code", "title_en", "title_zh", "valid_from", "valid_to")},
+            "parties": values["parties"].replace(",", " ").split(),
+            "scope": {
+                "sectors": values["sectors"].replace(",", " ").split(),
+                "qualifications": values["qualifications"].replace(",", " ").split(),
+            },
+        }
+        try:
+            created = agreement_create(actor=user, doc=doc)
+            messages.success(
+                request, _("Drafted %(code)s; add its rules, then the parties sign.") % {"code": created.code}
+            )
+            return redirect("recognition:agreement", code=created.code)
+        except DomainError as exc:
+            context.update(error=error_message(exc), values=values)
+            status = exc.status
+    own = int(getattr(user, "institution_id", 0) or 0)
+    listed = list(agreements_listed(include_drafts=manages))
+    if not manages and allowed(user, Action.SIGN_AGREEMENT, institution_id=own):  # drafts waiting for us
+        listed += list(
+            agreements_listed(institution=getattr(user.institution, "code", ""), include_drafts=True).filter(
+                status=AgreementStatus.DRAFT
+            )
+        )
+    context["agreements"] = listed
+    return render(request, "recognition/agreements.html", context, status=status)
+
+
+def agreement(request: HttpRequest, code: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        found = agreement_get(code)
+    except NotFound:
+        raise Http404 from None
+    manages = allowed(user, Action.MANAGE_AGREEMENTS)
+    own = int(getattr(user, "institution_id", 0) or 0)
+    party = (
+        found.parties.filter(institution_id=own).first()
+        if allowed(user, Action.SIGN_AGREEMENT, institution_id=own)
+        else None
+    )
+    if found.status == AgreementStatus.DRAFT and not (manages or party):
+        raise Http404
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            _agreement_act(request, user, found)
+            return redirect("recognition:agreement", code=found.code)
+        except DomainError as exc:
+            context.update(error=error_message(exc), document=request.POST.get("document", ""))
+            status = exc.status
+    found.refresh_from_db()
+    context.update(
+        agreement=found,
+        parties=found.parties.select_related("institution").order_by("institution__code"),
+        rules=_with_yaml(found.rules.select_related("owner").filter(status=RuleStatus.ACTIVE)),
+        conflicts=[(c, c.reason.render(gettext)) for c in agreement_conflicts(found)]
+        if (manages or party)
+        else [],
+        manages=manages,
+        party=party,
+        may_sign=party is not None and party.signed_at is None and found.status == AgreementStatus.DRAFT,
+    )
+    return render(request, "recognition/agreement.html", context, status=status)
+
+
+def _agreement_act(request: HttpRequest, user: Any, found: Agreement) -> None:
+    action = request.POST.get("action")
+    if action == "sign":
+        agreement_sign(actor=user, code=found.code)
+        messages.success(request, _("Signed %(code)s.") % {"code": found.code})
+    elif action == "rule":
+        if not allowed(user, Action.MANAGE_AGREEMENTS):
+            raise DjangoPermissionDenied
+        doc = _rule_document(request.POST.get("document", ""))
+        owner = str(doc.pop("owner", "") or "")
+        record = rule_publish(actor=user, doc={**doc, "agreement": found.code}, owner_code=owner or None)
+        messages.success(
+            request,
+            _("Published %(code)s version %(version)s.") % {"code": record.code, "version": record.version},
+        )
+    elif action == "terminate":
+        agreement_terminate(actor=user, code=found.code, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Terminated %(code)s.") % {"code": found.code})
     else:
         raise InvalidInput(_("Unknown action."))
