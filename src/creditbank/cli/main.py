@@ -22,7 +22,14 @@ from creditbank.cli.common import (
 )
 from creditbank.cli.common import operator_user as _operator
 from creditbank.cli.common import print_json as _print_json
-from creditbank.cli.recognition import agreements_app, audit, policy_app, rules_app, transfer_app
+from creditbank.cli.recognition import (
+    agreements_app,
+    audit,
+    policy_app,
+    rules_app,
+    standards_app,
+    transfer_app,
+)
 
 app = typer.Typer(
     help="creditbank: a lifelong-learning credit bank.", no_args_is_help=True, add_completion=False
@@ -53,6 +60,7 @@ app.add_typer(transfer_app, name="transfer")
 app.add_typer(rules_app, name="rules")
 app.add_typer(policy_app, name="policy")
 app.add_typer(agreements_app, name="agreements")
+app.add_typer(standards_app, name="standards")
 app.command()(audit)
 
 

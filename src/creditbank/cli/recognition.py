@@ -331,3 +331,48 @@ def agreements_terminate(
 
     agreement = agreement_terminate(actor=operator_user(operator), code=code, reason=reason)
     out.print(f"Terminated {agreement.code}", highlight=False)
+
+
+standards_app = typer.Typer(
+    help="Regional recognition standards and their harmonisation.", no_args_is_help=True
+)
+
+
+@standards_app.command("harmonise")
+@command
+def standards_harmonise(
+    files: Annotated[list[Path], typer.Argument(help="One standard per region (YAML).")],
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the unified standard (YAML).")],
+    operator: OperatorOption,
+    choices: Annotated[Path | None, typer.Option(help="The operator's choices per item (YAML).")] = None,
+    code: Annotated[str, typer.Option(help="Code of the unified standard.")] = "GBA-UNIFIED",
+    version: Annotated[str, typer.Option(help="Its version.")] = "1",
+    title: Annotated[str, typer.Option(help="Its title.")] = "Unified recognition standard",
+) -> None:
+    """Align regional standards, classify each item (identical, compatible, conflicting, unique), apply
+    the choices (retain, remove, supplement, adjust) and write the unified standard with a diff against
+    each region. Exit 3 when a conflict still needs a choice (the file lists it under unresolved)."""
+    import yaml
+
+    from creditbank.apps.recognition.standards import standards_harmonise
+
+    docs = [(f.name, yaml.safe_load(f.read_text(encoding="utf-8"))) for f in files]
+    document = standards_harmonise(
+        actor=operator_user(operator),
+        docs=docs,
+        choices=yaml.safe_load(choices.read_text(encoding="utf-8")) if choices else None,
+        code=code,
+        version=version,
+        title=title,
+    )
+    out_file.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for item in document["items"]:
+        d = item["decision"]
+        verdict = f"{d['option']} ({d['reason']})" if d else "NEEDS A CHOICE: " + ", ".join(item["options"])
+        out.print(f"{item['kind']:12} {item['item']}: {verdict}", markup=False)
+    for region, diff in document["diffs"].items():
+        summary = ", ".join(f"{len(v)} {k}" for k, v in diff.items())
+        out.print(f"{region} against the unified standard: {summary}", markup=False)
+    out.print(f"Wrote {out_file} ({len(document['rules'])} rules).", markup=False)
+    if document["unresolved"]:
+        raise typer.Exit(3)

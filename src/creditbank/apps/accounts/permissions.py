@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     DECIDE_APPEAL = "decide_appeal"
     MANAGE_AGREEMENTS = "manage_agreements"
     SIGN_AGREEMENT = "sign_agreement"
+    HARMONISE_STANDARDS = "harmonise_standards"
 
 
 # action -> role (None = anonymous) -> scope
@@ -113,6 +114,7 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     # Operators manage the alliance's agreements; each member institution signs for itself.
     Action.MANAGE_AGREEMENTS: {"operator": Scope.ANY},
     Action.SIGN_AGREEMENT: {"institution": Scope.OWN_INSTITUTION},
+    Action.HARMONISE_STANDARDS: {"operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -145,6 +147,7 @@ ACTION_NAMES = {
     Action.DECIDE_APPEAL: gettext_noop("decide appeals against transfer decisions"),
     Action.MANAGE_AGREEMENTS: gettext_noop("manage mutual-recognition agreements"),
     Action.SIGN_AGREEMENT: gettext_noop("sign agreements for this institution"),
+    Action.HARMONISE_STANDARDS: gettext_noop("harmonise regional recognition standards"),
 }
 
 

@@ -32,6 +32,7 @@ from creditbank.apps.recognition.models import (
 )
 from creditbank.apps.recognition.presenters import application_out, pathway_out
 from creditbank.apps.recognition.services import policy_set, presets, rule_get, rule_publish, rule_retire
+from creditbank.apps.recognition.standards import standards_harmonise
 from creditbank.apps.recognition.transfers import (
     transfer_answer,
     transfer_appeal,
@@ -428,3 +429,31 @@ def sign_agreement(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 def terminate_agreement(request: HttpRequest, code: str, payload: TerminateIn) -> dict[str, Any]:
     return agreement_out(agreement_terminate(actor=actor_of(request), code=code, reason=payload.reason))
+
+
+class HarmoniseIn(Schema):
+    standards: list[dict[str, Any]]
+    choices: dict[str, Any] | None = None
+    code: str = "GBA-UNIFIED"
+    version: str = "1"
+    title: str = "Unified recognition standard"
+
+
+@router.post(
+    "/standards/harmonisation",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Harmonise regional recognition standards",
+)
+def harmonise_standards(request: HttpRequest, payload: HarmoniseIn) -> dict[str, Any]:
+    """Align the regions' standards, classify each item (identical, compatible, conflicting, unique),
+    apply the choices (retain, remove, supplement, adjust, each with a reason) and answer the unified
+    standard with its decisions, a diff against each region, and the items still `unresolved`."""
+    return standards_harmonise(
+        actor=actor_of(request),
+        docs=[(f"standards[{i}]", d) for i, d in enumerate(payload.standards)],
+        choices=payload.choices,
+        code=payload.code,
+        version=payload.version,
+        title=payload.title,
+    )

@@ -6,6 +6,7 @@ app_name = "recognition"
 urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("pathways/", views.pathways, name="pathways"),
+    path("standards/", views.standards, name="standards"),
     path("agreements/", views.agreements, name="agreements"),
     path("agreements/<str:code>/", views.agreement, name="agreement"),
     path("transfers/", views.transfers, name="transfers"),

@@ -38,6 +38,7 @@ from creditbank.apps.recognition.models import (
 )
 from creditbank.apps.recognition.presenters import application_out, pathway_out
 from creditbank.apps.recognition.services import policy_set, presets, rule_publish, rule_retire
+from creditbank.apps.recognition.standards import standards_harmonise
 from creditbank.apps.recognition.transfers import (
     transfer_answer,
     transfer_appeal,
@@ -404,3 +405,58 @@ def _agreement_act(request: HttpRequest, user: Any, found: Agreement) -> None:
         messages.success(request, _("Terminated %(code)s.") % {"code": found.code})
     else:
         raise InvalidInput(_("Unknown action."))
+
+
+MAX_STANDARD_BYTES = 2 * 1024 * 1024
+
+
+def standards(request: HttpRequest) -> HttpResponse:
+    """Operators upload each region's standard and their choices; the page shows the classification,
+    the decisions and the diff per region, or downloads the unified standard as YAML."""
+    user: Any = request.user
+    if not allowed(user, Action.HARMONISE_STANDARDS):
+        raise DjangoPermissionDenied
+    context: dict[str, Any] = {
+        "values": {k: request.POST.get(k, "") for k in ("code", "version", "title", "choices")}
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            docs = []
+            for upload in request.FILES.getlist("files"):
+                if upload.size is None or upload.size > MAX_STANDARD_BYTES:
+                    raise InvalidInput(_("%(name)s is larger than 2 MiB.") % {"name": upload.name})
+                docs.append(
+                    (upload.name or "?", _yaml(upload.read().decode("utf-8-sig"), upload.name or "?"))
+                )
+            values = context["values"]
+            document = standards_harmonise(
+                actor=user,
+                docs=docs,
+                choices=_yaml(values["choices"], _("choices")) if values["choices"].strip() else None,
+                code=values["code"] or "GBA-UNIFIED",
+                version=values["version"] or "1",
+                title=values["title"] or "Unified recognition standard",
+            )
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+            status = exc.status
+        else:
+            text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+            if request.POST.get("download"):
+                response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+                response["Content-Disposition"] = (
+                    f'attachment; filename="{document["code"]}-{document["version"]}.yaml"'
+                )
+                return response
+            context.update(result=document, text=text)
+    return render(request, "recognition/standards.html", context, status=status)
+
+
+def _yaml(raw: str, name: str) -> Any:
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise InvalidInput(
+            _("%(name)s is not valid YAML: %(error)s") % {"name": name, "error": exc}
+        ) from None
