@@ -25,6 +25,7 @@ from creditbank.cli.common import print_json as _print_json
 from creditbank.cli.recognition import (
     agreements_app,
     audit,
+    audit_cohort,
     policy_app,
     rules_app,
     standards_app,
@@ -62,6 +63,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(standards_app, name="standards")
 app.command()(audit)
+app.command("audit-cohort")(audit_cohort)
 
 
 @app.callback()

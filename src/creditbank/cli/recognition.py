@@ -376,3 +376,53 @@ def standards_harmonise(
     out.print(f"Wrote {out_file} ({len(document['rules'])} rules).", markup=False)
     if document["unresolved"]:
         raise typer.Exit(3)
+
+
+@command
+def audit_cohort(
+    qualification: QualificationOption,
+    operator: OperatorOption,
+    institution: Annotated[str, typer.Option(help="The learners of this institution.")] = "",
+    region: Annotated[str, typer.Option(help="Or the learners in this region (GD, HK, MO, CN, XX).")] = "",
+    on: OnOption = "",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the CSV here (default: standard output).")
+    ] = None,
+) -> None:
+    """Audit a cohort against a qualification here and now, with a progress bar; one CSV row per learner."""
+    import csv
+    import sys
+
+    from django.utils import timezone
+    from rich.progress import Progress
+
+    from creditbank.apps.accounts.permissions import Action, require
+    from creditbank.apps.recognition.cohorts import COLUMNS, cohort_rows
+    from creditbank.apps.recognition.models import CohortAudit
+    from creditbank.apps.recognition.selectors import qualification_get
+    from creditbank.core.errors import InvalidInput
+
+    actor = operator_user(operator)
+    require(actor, Action.AUDIT_COHORT)
+    if bool(institution) == bool(region):
+        raise InvalidInput("Give --institution or --region.")
+    entry = qualification_get(qualification)
+    from creditbank.apps.accounts.models import Institution
+
+    found = Institution.objects.filter(code=institution).first() if institution else None
+    if institution and found is None:
+        raise InvalidInput("There is no institution %(code)s.", code=institution)
+    when = date.fromisoformat(on) if on else timezone.localdate()
+    job = CohortAudit(
+        qualification=entry.code, institution=found, region=region, on=when
+    )  # not stored: run here
+    stream = out_file.open("w", encoding="utf-8", newline="") if out_file else sys.stdout
+    writer = csv.writer(stream)
+    writer.writerow(COLUMNS)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Auditing learners", total=None)
+        for row in cohort_rows(job, lambda done, total: bar.update(task, completed=done, total=total)):
+            writer.writerow(row)
+    if out_file:
+        stream.close()
+        out.print(f"Wrote {out_file}", markup=False)

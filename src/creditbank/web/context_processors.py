@@ -46,6 +46,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Recognition rules"), reverse("recognition:rules"), "recognition:rules"))
     if allowed(user, Action.MANAGE_AGREEMENTS) or allowed(user, Action.SIGN_AGREEMENT):
         items.append(NavItem(_("Agreements"), reverse("recognition:agreements"), "recognition:agreements"))
+    if allowed(user, Action.AUDIT_COHORT):
+        items.append(NavItem(_("Cohort audits"), reverse("recognition:cohorts"), "recognition:cohorts"))
     if allowed(user, Action.HARMONISE_STANDARDS):
         items.append(NavItem(_("Standards"), reverse("recognition:standards"), "recognition:standards"))
     if allowed(user, Action.DECIDE_TRANSFER):

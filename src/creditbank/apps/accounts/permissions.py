@@ -52,6 +52,7 @@ class Action(enum.StrEnum):
     MANAGE_AGREEMENTS = "manage_agreements"
     SIGN_AGREEMENT = "sign_agreement"
     HARMONISE_STANDARDS = "harmonise_standards"
+    AUDIT_COHORT = "audit_cohort"
 
 
 # action -> role (None = anonymous) -> scope
@@ -115,6 +116,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.MANAGE_AGREEMENTS: {"operator": Scope.ANY},
     Action.SIGN_AGREEMENT: {"institution": Scope.OWN_INSTITUTION},
     Action.HARMONISE_STANDARDS: {"operator": Scope.ANY},
+    # Auditing a whole cohort reads many learners' banks: the bank's operators only.
+    Action.AUDIT_COHORT: {"operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -148,6 +151,7 @@ ACTION_NAMES = {
     Action.MANAGE_AGREEMENTS: gettext_noop("manage mutual-recognition agreements"),
     Action.SIGN_AGREEMENT: gettext_noop("sign agreements for this institution"),
     Action.HARMONISE_STANDARDS: gettext_noop("harmonise regional recognition standards"),
+    Action.AUDIT_COHORT: gettext_noop("audit a cohort of learners"),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Router, Schema
@@ -23,9 +23,11 @@ from creditbank.apps.recognition.agreements import (
     agreement_terminate,
     agreements_listed,
 )
+from creditbank.apps.recognition.cohorts import cohort_get, cohort_submit
 from creditbank.apps.recognition.models import (
     Agreement,
     AgreementStatus,
+    CohortAudit,
     QualificationPolicy,
     RecognitionRule,
     RuleStatus,
@@ -44,7 +46,7 @@ from creditbank.apps.recognition.transfers import (
     transfers_for,
 )
 from creditbank.core.caps import policy_document
-from creditbank.core.errors import NotFound, gettext_noop
+from creditbank.core.errors import Conflict, NotFound, gettext_noop
 
 router = Router(tags=["recognition"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -457,3 +459,71 @@ def harmonise_standards(request: HttpRequest, payload: HarmoniseIn) -> dict[str,
         version=payload.version,
         title=payload.title,
     )
+
+
+class CohortIn(Schema):
+    qualification: str
+    institution: str = ""
+    region: str = ""
+    on: date | None = None
+
+
+def cohort_out(job: CohortAudit) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "qualification": job.qualification,
+        "institution": job.institution.code if job.institution else None,
+        "region": job.region or None,
+        "on": job.on.isoformat(),
+        "state": job.state,
+        "learners_total": job.learners_total,
+        "learners_done": job.learners_done,
+        "counts": job.counts,
+        "results": f"/api/v1/cohort-audits/{job.pk}/results.csv" if job.state == "done" else None,
+        "error": job.error,
+    }
+
+
+@router.post(
+    "/cohort-audits", response={202: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Audit a cohort"
+)
+def start_cohort_audit(
+    request: HttpRequest, response: HttpResponse, payload: CohortIn
+) -> Status[dict[str, Any]]:
+    """Answers 202 at once; follow `Location` until `state` is `done`, then read `results` (CSV: one
+    row per learner with status, credits counted, transferable credits and the units still needed)."""
+    job = cohort_submit(
+        actor=actor_of(request),
+        qualification=payload.qualification,
+        institution=payload.institution,
+        region=payload.region,
+        on=_on(payload.on),
+    )
+    response["Location"] = f"/api/v1/cohort-audits/{job.pk}"
+    return Status(202, cohort_out(job))
+
+
+@router.get(
+    "/cohort-audits/{job_id}",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="A cohort audit",
+)
+def get_cohort_audit(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    return cohort_out(cohort_get(actor=actor_of(request), job_id=job_id))
+
+
+@router.get(
+    "/cohort-audits/{job_id}/results.csv", auth=AUTHENTICATED, summary="A cohort audit's results (CSV)"
+)
+def cohort_audit_results(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = cohort_get(actor=actor_of(request), job_id=job_id)
+    if job.state != "done":
+        raise Conflict(
+            gettext_noop("Cohort audit %(id)s is %(state)s; its results come when it is done."),
+            id=job.pk,
+            state=job.state,
+        )
+    response = HttpResponse(job.result_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-audit-{job.pk}.csv"'
+    return response

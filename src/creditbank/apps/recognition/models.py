@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from creditbank.apps.accounts.models import Institution
+from creditbank.apps.deposits.models import JobState
 
 
 class RuleStatus(models.TextChoices):
@@ -213,3 +214,47 @@ class TransferItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.ref} #{self.pk}"
+
+
+class CohortAudit(models.Model):
+    """A pathway audit of many learners against one qualification, run by the background worker."""
+
+    qualification = models.CharField(_("qualification"), max_length=40)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("learners of"),
+    )
+    region = models.CharField(_("learners in region"), max_length=2, blank=True)
+    on = models.DateField(_("as on"))
+    state = models.CharField(_("state"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    learners_total = models.PositiveIntegerField(default=0)
+    learners_done = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)  # met, in_progress, missing
+    result_csv = models.TextField(blank=True)
+    error = models.JSONField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("cohort audit")
+        verbose_name_plural = _("cohort audits")
+
+    def __str__(self) -> str:
+        return f"{self.qualification} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.REJECTED, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.learners_done / self.learners_total) if self.learners_total else 0

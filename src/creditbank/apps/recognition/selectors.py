@@ -120,30 +120,32 @@ def accepted_matches(learner: Learner, qualification: str, holdings: dict[str, H
     ]
 
 
+def holding_of(o: LearningOutcome) -> Holding:
+    """An outcome as rules see it (its entry and institution must be loaded)."""
+    return Holding(
+        id=str(o.pk),
+        unit=o.entry.code,
+        kind=o.entry.kind,
+        outcome_type=o.outcome_type,
+        institution=o.institution.code,
+        framework=o.framework,
+        level=o.level_id.rsplit("-", 1)[-1],
+        level_rank=o.level_rank,
+        sector=o.entry.sector,
+        credits=o.credits,
+        credit_system=o.credit_system,
+        achieved_on=o.achieved_on,
+        result=o.result,
+    )
+
+
 def holdings_of(learner: Learner) -> list[Holding]:
     outcomes = (
         LearningOutcome.objects.select_related("entry", "institution")
         .filter(learner=learner, status=OutcomeStatus.RECORDED)
         .order_by("achieved_on", "pk")
     )
-    return [
-        Holding(
-            id=str(o.pk),
-            unit=o.entry.code,
-            kind=o.entry.kind,
-            outcome_type=o.outcome_type,
-            institution=o.institution.code,
-            framework=o.framework,
-            level=o.level_id.rsplit("-", 1)[-1],
-            level_rank=o.level_rank,
-            sector=o.entry.sector,
-            credits=o.credits,
-            credit_system=o.credit_system,
-            achieved_on=o.achieved_on,
-            result=o.result,
-        )
-        for o in outcomes
-    ]
+    return [holding_of(o) for o in outcomes]
 
 
 def receiving_units(entry: RegisterEntry, on: date) -> list[RegisterEntry]:
@@ -168,29 +170,65 @@ class Pathway:
     units: dict[str, RegisterEntry]  # the receiving side's units and every unit named, by code
 
 
+@dataclass(frozen=True)
+class Receiving:
+    """Everything about the receiving side that does not depend on the learner: loaded once for a
+    what-if, and once for a whole cohort."""
+
+    qualification: RegisterEntry
+    on: date
+    tree: Requirement
+    rules: list[Rule]
+    policy: Policy
+    preset: str
+    facts: dict[str, UnitFacts]
+    catalogue: list[Achievement]
+    units: dict[str, RegisterEntry]
+
+
+def receiving(qualification: str, on: date) -> Receiving:
+    entry = qualification_get(qualification)
+    unit_rows = receiving_units(entry, on)
+    policy, preset = policy_of(entry.code)
+    return Receiving(
+        qualification=entry,
+        on=on,
+        tree=tree_of(entry),
+        rules=rules_in_force(entry, on),
+        policy=policy,
+        preset=preset,
+        facts={
+            u.code: UnitFacts(u.code, u.credits, u.credit_system, u.framework, u.level_rank, u.sector)
+            for u in unit_rows
+        },
+        catalogue=[
+            Achievement(u.code, u.code, u.credits, u.credit_system, u.framework, u.level_rank, u.sector)
+            for u in unit_rows
+        ],
+        units={u.code: u for u in unit_rows},
+    )
+
+
+def evaluate(side: Receiving, learner: Learner, holdings: list[Holding]) -> tuple[Proposal, Audit]:
+    """The optimal proposal and the audit for one learner's holdings."""
+    entry = side.qualification
+    # Outcomes of the awarding institution itself count as they are; only the others transfer.
+    incoming = [h for h in holdings if h.institution != entry.owner.code]
+    matches = matches_for(side.rules, incoming, region=learner.region, units=side.facts, on=side.on)
+    accepted = accepted_matches(learner, entry.code, {h.id: h for h in holdings})
+    proposal = propose(
+        matches, side.policy, qualification_credits=entry.credits, on=side.on, accepted=accepted
+    )
+    details = {a.id: a for a in side.catalogue}
+    return proposal, audit(side.tree, holdings, proposal, side.catalogue, exempt_details=details)
+
+
 def pathway(*, actor: Any, learner: Learner, qualification: str, on: date) -> Pathway:
     """What the learner's bank is worth for a qualification today: proposal and audit, applied to nothing."""
     require(actor, Action.AUDIT_PATHWAY, learner_user_id=learner.user_id)
-    entry = qualification_get(qualification)
+    side = receiving(qualification, on)
     holdings = holdings_of(learner)
-    # Outcomes of the awarding institution itself count as they are; only the others transfer.
-    incoming = [h for h in holdings if h.institution != entry.owner.code]
-    unit_rows = receiving_units(entry, on)
-    units = {u.code: u for u in unit_rows}
-    facts = {
-        u.code: UnitFacts(u.code, u.credits, u.credit_system, u.framework, u.level_rank, u.sector)
-        for u in unit_rows
-    }
-    rules = rules_in_force(entry, on)
-    policy, preset = policy_of(entry.code)
-    matches = matches_for(rules, incoming, region=learner.region, units=facts, on=on)
-    accepted = accepted_matches(learner, entry.code, {h.id: h for h in holdings})
-    proposal = propose(matches, policy, qualification_credits=entry.credits, on=on, accepted=accepted)
-    catalogue = [
-        Achievement(u.code, u.code, u.credits, u.credit_system, u.framework, u.level_rank, u.sector)
-        for u in unit_rows
-    ]
-    result = audit(tree_of(entry), holdings, proposal, catalogue, exempt_details={a.id: a for a in catalogue})
+    proposal, result = evaluate(side, learner, holdings)
     outcomes = {
         str(o.pk): o
         for o in LearningOutcome.objects.select_related("entry", "institution").filter(
@@ -198,7 +236,10 @@ def pathway(*, actor: Any, learner: Learner, qualification: str, on: date) -> Pa
         )
     }
     named = {o.entry.code: o.entry for o in outcomes.values()}
-    return Pathway(learner, entry, on, policy, preset, rules, proposal, result, outcomes, {**named, **units})
+    return Pathway(
+        learner, side.qualification, on, side.policy, side.preset, side.rules, proposal, result, outcomes,
+        {**named, **side.units},
+    )  # fmt: skip
 
 
 def learner_for(actor: Any, number: str) -> Learner:

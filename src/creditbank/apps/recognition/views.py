@@ -17,7 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from creditbank.apps.accounts.learners import learner_of
+from creditbank.apps.accounts.models import Institution, Region
 from creditbank.apps.accounts.permissions import Action, allowed
+from creditbank.apps.deposits.models import JobState
 from creditbank.apps.recognition import selectors
 from creditbank.apps.recognition.agreements import (
     agreement_conflicts,
@@ -27,10 +29,12 @@ from creditbank.apps.recognition.agreements import (
     agreement_terminate,
     agreements_listed,
 )
+from creditbank.apps.recognition.cohorts import cohort_get, cohort_submit
 from creditbank.apps.recognition.models import (
     Agreement,
     AgreementStatus,
     ApplicationStatus,
+    CohortAudit,
     ItemDecision,
     RecognitionRule,
     RuleStatus,
@@ -460,3 +464,46 @@ def _yaml(raw: str, name: str) -> Any:
         raise InvalidInput(
             _("%(name)s is not valid YAML: %(error)s") % {"name": name, "error": exc}
         ) from None
+
+
+def cohorts(request: HttpRequest) -> HttpResponse:
+    """Operators start a cohort audit (the learners of an institution or a region) and see past ones."""
+    user: Any = request.user
+    if not allowed(user, Action.AUDIT_COHORT):
+        raise DjangoPermissionDenied
+    values = {k: request.POST.get(k, "") for k in ("qualification", "institution", "region")}
+    context: dict[str, Any] = {
+        "values": values,
+        "qualifications": _qualifications(),
+        "institutions": Institution.objects.order_by("code"),
+        "regions": Region.choices,
+        "audits": CohortAudit.objects.select_related("institution")[:50],
+    }
+    if request.method == "POST":
+        try:
+            job = cohort_submit(actor=user, on=timezone.localdate(), **values)
+            return redirect("recognition:cohort", job_id=job.pk)
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+            return render(request, "recognition/cohorts.html", context, status=exc.status)
+    return render(request, "recognition/cohorts.html", context)
+
+
+def cohort(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A cohort audit's progress (the page polls itself), then its counts and the CSV."""
+    try:
+        job = cohort_get(actor=request.user, job_id=job_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError:
+        raise DjangoPermissionDenied from None
+    if request.GET.get("format") == "csv" and job.state == JobState.DONE:
+        response = HttpResponse("\ufeff" + job.result_csv, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="cohort-audit-{job.pk}-{job.qualification}.csv"'
+        )
+        return response
+    error = DomainError.from_record(job.error) if job.error else None
+    return render(
+        request, "recognition/cohort.html", {"job": job, "error": error_message(error) if error else ""}
+    )
