@@ -140,6 +140,7 @@ def demo_bank_load() -> list[Login]:
         _demo_learner_outcomes(User.objects.get(username="learner"), operator)
         _demo_recognition(operator)
         _demo_transfer(User.objects.get(username="learner"))
+        _demo_standards(operator)
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -236,6 +237,29 @@ def _demo_agreement(operator: User, doc: dict[str, Any]) -> None:
         institution = Institution.objects.get(code=code)
         # Each party signs as itself, as its staff (or its system, through an API key) would.
         agreement_sign(actor=InstitutionPrincipal(institution.pk, code, "demo"), code=doc["code"])
+
+
+def _demo_standards(operator: User) -> None:
+    """Guangdong, Hong Kong and Macao standards, one conflict between them resolved by the operator's
+    recorded choices, published as the unified standard's first version (once)."""
+    from creditbank.apps.recognition.models import RecognitionStandard
+    from creditbank.apps.recognition.standards import standard_import, standard_publish
+
+    if RecognitionStandard.objects.exists():
+        return
+    folder = Path(__file__).parent / "data" / "demo" / "standards"
+    codes = []
+    for region in ("GD", "HK", "MO"):
+        doc = yaml.safe_load((folder / f"{region}.yaml").read_text(encoding="utf-8"))
+        codes.append(standard_import(actor=operator, doc=doc).code)
+    choices = yaml.safe_load((folder / "choices.yaml").read_text(encoding="utf-8"))
+    standard_publish(
+        actor=operator,
+        regional=codes,
+        choices=choices,
+        code="GBA-UNIFIED",
+        title="Greater Bay Area recognition standard",
+    )
 
 
 def _demo_transfer(user: User) -> None:

@@ -75,25 +75,88 @@ def test_the_api_harmonises_for_operators_only(reference_data: Any, people: Any)
     assert "supplement is not one of" in rejected.json()["message"]
 
 
-def test_the_page_shows_the_classification_and_downloads_the_result(reference_data: Any, people: Any) -> None:
+def test_operators_import_preview_and_publish_versions_on_the_page(reference_data: Any, people: Any) -> None:
+    from creditbank.apps.ledger.models import LedgerEntry
+    from creditbank.apps.recognition.models import RecognitionStandard
+
     operator = login(Client(), people["operator"])
-
-    def files() -> list[SimpleUploadedFile]:
-        return [SimpleUploadedFile(p.name, p.read_bytes()) for p in REGIONS]
-
-    page = operator.post("/recognition/standards/", {"files": files()}, HTTP_ACCEPT_LANGUAGE="en")
-    html = page.content.decode()
-    assert page.status_code == 200
+    for path in REGIONS:
+        imported = operator.post(
+            "/recognition/standards/",
+            {"action": "import", "file": SimpleUploadedFile(path.name, path.read_bytes())},
+        )
+        assert imported.status_code == 302
+    regional = ["GD-RECOGNITION", "HK-RECOGNITION", "MO-RECOGNITION"]
+    preview = operator.post(
+        "/recognition/standards/", {"action": "preview", "regional": regional}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = preview.content.decode()
     assert "1 conflict still needs a choice" in html
     assert "retain:HK:HK-ENGLISH" in html
-    download = operator.post(
-        "/recognition/standards/",
-        {
-            "files": files(),
-            "choices": (DEMO / "choices.yaml").read_text(encoding="utf-8"),
-            "download": "yaml",
-        },
+    refused = operator.post(
+        "/recognition/standards/", {"action": "publish", "regional": regional}, HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert download["Content-Disposition"] == 'attachment; filename="GBA-UNIFIED-1.yaml"'
-    assert yaml.safe_load(download.content)["unresolved"] == []
+    assert refused.status_code == 409
+    assert "Choose for every conflict before publishing" in refused.content.decode()
+    choices = (DEMO / "choices.yaml").read_text(encoding="utf-8")
+    for _ in range(2):  # publishing again makes the next version
+        published = operator.post(
+            "/recognition/standards/", {"action": "publish", "regional": regional, "choices": choices}
+        )
+        assert published.status_code == 302
+    unified = RecognitionStandard.objects.filter(code="GBA-UNIFIED").order_by("version")
+    assert [u.version for u in unified] == [1, 2]
+    assert unified[0].document["derived_from"][0] == {"region": "GD", "code": "GD-RECOGNITION", "version": 1}
+    assert LedgerEntry.objects.filter(kind="standard.published").count() == 2
+    page = operator.get(
+        "/recognition/standards/GBA-UNIFIED/?version=1", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "GBA-1X-WEB-M" in page
+    assert "target.credits" in page
+    download = operator.post(
+        "/recognition/standards/", {"action": "download", "regional": regional, "choices": choices}
+    )
+    assert download["Content-Disposition"] == 'attachment; filename="GBA-UNIFIED.yaml"'
+    bad = operator.post(
+        "/recognition/standards/",
+        {"action": "import", "file": SimpleUploadedFile("x.yaml", b"region: GD\nrules: []\n")},
+    )
+    assert bad.status_code == 422
+    assert RecognitionStandard.objects.filter(kind="regional").count() == 3
     assert login(Client(), people["institution"]).get("/recognition/standards/").status_code == 403
+
+
+def test_the_api_and_cli_keep_and_publish_versions(reference_data: Any, people: Any, tmp_path: Path) -> None:
+    operator = login(Client(), people["operator"])
+    for path in REGIONS[:2]:
+        kept = operator.post(
+            "/api/v1/standards",
+            yaml.safe_load(path.read_text(encoding="utf-8")),
+            content_type="application/json",
+        )
+        assert kept.status_code == 201
+    runner = CliRunner()
+    imported = runner.invoke(app, ["standards", "import", str(REGIONS[2]), "--operator", "operator"])
+    assert imported.exit_code == 0, imported.output
+    regional = ["GD-RECOGNITION", "HK-RECOGNITION", "MO-RECOGNITION"]
+    pending = operator.post(
+        "/api/v1/standards/unified", {"regional": regional}, content_type="application/json"
+    )
+    assert pending.status_code == 409
+    published = runner.invoke(
+        app,
+        [
+            "standards",
+            "publish",
+            *regional,
+            "--choices",
+            str(DEMO / "choices.yaml"),
+            "--operator",
+            "operator",
+        ],
+    )
+    assert published.exit_code == 0, published.output
+    assert "Published GBA-UNIFIED version 1 (4 rules)" in published.output
+    latest = operator.get("/api/v1/standards/GBA-UNIFIED").json()
+    assert (latest["kind"], latest["version"]) == ("unified", 1)
+    assert login(Client(), people["institution"]).get("/api/v1/standards").status_code == 403

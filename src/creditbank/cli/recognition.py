@@ -426,3 +426,46 @@ def audit_cohort(
     if out_file:
         stream.close()
         out.print(f"Wrote {out_file}", markup=False)
+
+
+@standards_app.command("import")
+@command
+def standards_import(
+    file: Annotated[Path, typer.Argument(help="A region's standard (YAML).")], operator: OperatorOption
+) -> None:
+    """Keep a region's standard as the next version of its code."""
+    import yaml
+
+    from creditbank.apps.recognition.standards import standard_import
+
+    record = standard_import(
+        actor=operator_user(operator), doc=yaml.safe_load(file.read_text(encoding="utf-8"))
+    )
+    out.print(f"Kept {record.code} version {record.version}", markup=False)
+
+
+@standards_app.command("publish")
+@command
+def standards_publish(
+    regional: Annotated[list[str], typer.Argument(help="Codes of the kept regional standards.")],
+    operator: OperatorOption,
+    choices: Annotated[Path | None, typer.Option(help="The operator's choices per item (YAML).")] = None,
+    code: Annotated[str, typer.Option(help="Code of the unified standard.")] = "GBA-UNIFIED",
+    title: Annotated[str, typer.Option(help="Its title.")] = "Unified recognition standard",
+) -> None:
+    """Harmonise kept regional standards and publish the next version of the unified standard."""
+    import yaml
+
+    from creditbank.apps.recognition.standards import standard_publish
+
+    record = standard_publish(
+        actor=operator_user(operator),
+        regional=regional,
+        choices=yaml.safe_load(choices.read_text(encoding="utf-8")) if choices else None,
+        code=code,
+        title=title,
+    )
+    out.print(
+        f"Published {record.code} version {record.version} ({len(record.document['rules'])} rules)",
+        markup=False,
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Router, Schema
+from ninja import Body, Router, Schema
 from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
@@ -30,11 +30,18 @@ from creditbank.apps.recognition.models import (
     CohortAudit,
     QualificationPolicy,
     RecognitionRule,
+    RecognitionStandard,
     RuleStatus,
 )
 from creditbank.apps.recognition.presenters import application_out, pathway_out
 from creditbank.apps.recognition.services import policy_set, presets, rule_get, rule_publish, rule_retire
-from creditbank.apps.recognition.standards import standards_harmonise
+from creditbank.apps.recognition.standards import (
+    standard_get,
+    standard_import,
+    standard_publish,
+    standards_harmonise,
+    standards_latest,
+)
 from creditbank.apps.recognition.transfers import (
     transfer_answer,
     transfer_appeal,
@@ -527,3 +534,69 @@ def cohort_audit_results(request: HttpRequest, job_id: int) -> HttpResponse:
     response = HttpResponse(job.result_csv, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-audit-{job.pk}.csv"'
     return response
+
+
+class PublishIn(Schema):
+    regional: list[str]
+    choices: dict[str, Any] | None = None
+    code: str = "GBA-UNIFIED"
+    title: str = "Unified recognition standard"
+
+
+def standard_out(r: RecognitionStandard) -> dict[str, Any]:
+    return {
+        "code": r.code,
+        "version": r.version,
+        "kind": r.kind,
+        "region": r.region or None,
+        "title": r.title,
+        "created_at": r.created_at.isoformat(),
+        "standard": r.document,
+    }
+
+
+@router.get(
+    "/standards", response={200: list[dict[str, Any]], **ERRORS}, auth=AUTHENTICATED, summary="Standards kept"
+)
+def list_standards(request: HttpRequest) -> list[dict[str, Any]]:
+    """The newest version of every regional and unified standard."""
+    require(actor_of(request), Action.HARMONISE_STANDARDS)
+    return [standard_out(r) for r in standards_latest()]
+
+
+@router.post(
+    "/standards",
+    response={201: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Import a regional standard",
+)
+def import_standard(request: HttpRequest, payload: Body[dict[str, Any]]) -> Status[dict[str, Any]]:
+    return Status(201, standard_out(standard_import(actor=actor_of(request), doc=payload)))
+
+
+# Declared before /standards/{code} so that its path is not taken for a code.
+@router.post(
+    "/standards/unified",
+    response={201: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Publish a unified standard",
+)
+def publish_unified(request: HttpRequest, payload: PublishIn) -> Status[dict[str, Any]]:
+    """Harmonise the newest versions of the named regional standards with the choices and keep the
+    result as the next version of the unified standard (409 while a conflict needs a choice)."""
+    record = standard_publish(
+        actor=actor_of(request),
+        regional=payload.regional,
+        choices=payload.choices,
+        code=payload.code,
+        title=payload.title,
+    )
+    return Status(201, standard_out(record))
+
+
+@router.get(
+    "/standards/{code}", response={200: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="One standard"
+)
+def get_standard(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
+    require(actor_of(request), Action.HARMONISE_STANDARDS)
+    return standard_out(standard_get(code, version))

@@ -258,3 +258,35 @@ class CohortAudit(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.learners_done / self.learners_total) if self.learners_total else 0
+
+
+class StandardKind(models.TextChoices):
+    REGIONAL = "regional", _("Regional standard")
+    UNIFIED = "unified", _("Unified standard")
+
+
+class RecognitionStandard(models.Model):
+    """A version of a recognition standard: a region's, as imported, or a unified one, as published
+    by harmonisation with its decisions and its diff against each region."""
+
+    code = models.CharField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=16, choices=StandardKind.choices)
+    region = models.CharField(_("region"), max_length=2, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    document = models.JSONField(_("standard"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "code", "-version"]
+        verbose_name = _("recognition standard")
+        verbose_name_plural = _("recognition standards")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="standard_code_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"

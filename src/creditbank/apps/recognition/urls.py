@@ -7,6 +7,7 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("pathways/", views.pathways, name="pathways"),
     path("standards/", views.standards, name="standards"),
+    path("standards/<str:code>/", views.standard, name="standard"),
     path("cohort-audits/", views.cohorts, name="cohorts"),
     path("cohort-audits/<int:job_id>/", views.cohort, name="cohort"),
     path("agreements/", views.agreements, name="agreements"),

@@ -37,12 +37,19 @@ from creditbank.apps.recognition.models import (
     CohortAudit,
     ItemDecision,
     RecognitionRule,
+    RecognitionStandard,
     RuleStatus,
     TransferApplication,
 )
 from creditbank.apps.recognition.presenters import application_out, pathway_out
 from creditbank.apps.recognition.services import policy_set, presets, rule_publish, rule_retire
-from creditbank.apps.recognition.standards import standards_harmonise
+from creditbank.apps.recognition.standards import (
+    standard_get,
+    standard_import,
+    standard_publish,
+    standards_harmonise,
+    standards_latest,
+)
 from creditbank.apps.recognition.transfers import (
     transfer_answer,
     transfer_appeal,
@@ -415,46 +422,88 @@ MAX_STANDARD_BYTES = 2 * 1024 * 1024
 
 
 def standards(request: HttpRequest) -> HttpResponse:
-    """Operators upload each region's standard and their choices; the page shows the classification,
-    the decisions and the diff per region, or downloads the unified standard as YAML."""
+    """Operators import each region's standard, harmonise the stored ones (preview, download, or
+    publish the next version of the unified standard) and read every version kept."""
     user: Any = request.user
     if not allowed(user, Action.HARMONISE_STANDARDS):
         raise DjangoPermissionDenied
+    keys = ("code", "title", "choices")
     context: dict[str, Any] = {
-        "values": {k: request.POST.get(k, "") for k in ("code", "version", "title", "choices")}
+        "values": {k: request.POST.get(k, "") for k in keys},
+        "selected": request.POST.getlist("regional"),
     }
     status = 200
     if request.method == "POST":
         try:
-            docs = []
-            for upload in request.FILES.getlist("files"):
-                if upload.size is None or upload.size > MAX_STANDARD_BYTES:
-                    raise InvalidInput(_("%(name)s is larger than 2 MiB.") % {"name": upload.name})
-                docs.append(
-                    (upload.name or "?", _yaml(upload.read().decode("utf-8-sig"), upload.name or "?"))
-                )
-            values = context["values"]
-            document = standards_harmonise(
-                actor=user,
-                docs=docs,
-                choices=_yaml(values["choices"], _("choices")) if values["choices"].strip() else None,
-                code=values["code"] or "GBA-UNIFIED",
-                version=values["version"] or "1",
-                title=values["title"] or "Unified recognition standard",
-            )
+            response = _standards_act(request, user, context)
+            if response is not None:
+                return response
         except DomainError as exc:
             context["error"] = error_message(exc)
             status = exc.status
-        else:
-            text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-            if request.POST.get("download"):
-                response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
-                response["Content-Disposition"] = (
-                    f'attachment; filename="{document["code"]}-{document["version"]}.yaml"'
-                )
-                return response
-            context.update(result=document, text=text)
+    context["standards"] = standards_latest()
     return render(request, "recognition/standards.html", context, status=status)
+
+
+def _standards_act(request: HttpRequest, user: Any, context: dict[str, Any]) -> HttpResponse | None:
+    action = request.POST.get("action")
+    if action == "import":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput(_("Choose the file of a regional standard."))
+        if upload.size is None or upload.size > MAX_STANDARD_BYTES:
+            raise InvalidInput(_("%(name)s is larger than 2 MiB.") % {"name": upload.name})
+        record = standard_import(actor=user, doc=_yaml(upload.read().decode("utf-8-sig"), upload.name or "?"))
+        messages.success(
+            request,
+            _("Kept %(code)s version %(version)s.") % {"code": record.code, "version": record.version},
+        )
+        return redirect("recognition:standards")
+    values = context["values"]
+    choices = _yaml(values["choices"], _("choices")) if values["choices"].strip() else None
+    code, title = values["code"] or "GBA-UNIFIED", values["title"] or "Unified recognition standard"
+    if action == "publish":
+        record = standard_publish(
+            actor=user, regional=context["selected"], choices=choices, code=code, title=title
+        )
+        messages.success(
+            request,
+            _("Published %(code)s version %(version)s.") % {"code": record.code, "version": record.version},
+        )
+        return redirect("recognition:standard", code=record.code)
+    records = [standard_get(c) for c in context["selected"]]
+    document = standards_harmonise(
+        actor=user,
+        docs=[(f"{r.code} v{r.version}", r.document) for r in records],
+        choices=choices,
+        code=code,
+        title=title,
+    )
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    if action == "download":
+        response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{document["code"]}.yaml"'
+        return response
+    context.update(result=document, text=text)
+    return None
+
+
+def standard(request: HttpRequest, code: str) -> HttpResponse:
+    """One standard: its versions, and the chosen one's rules (and decisions and diffs, if unified)."""
+    if not allowed(request.user, Action.HARMONISE_STANDARDS):
+        raise DjangoPermissionDenied
+    try:
+        version = int(request.GET.get("version") or 0) or None
+        record = standard_get(code, version)
+    except (NotFound, ValueError):
+        raise Http404 from None
+    versions = RecognitionStandard.objects.filter(code=record.code).order_by("-version")
+    text = yaml.safe_dump(record.document, allow_unicode=True, sort_keys=False)
+    return render(
+        request,
+        "recognition/standard.html",
+        {"record": record, "versions": versions, "result": record.document, "text": text},
+    )
 
 
 def _yaml(raw: str, name: str) -> Any:
