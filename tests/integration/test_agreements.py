@@ -200,3 +200,54 @@ def test_the_cli_drafts_lists_checks_and_terminates(alliance: dict[str, Any], tm
         app, ["agreements", "terminate", "GBA-ICT", "--reason", "redrafted", "--operator", "operator"]
     )
     assert ended.exit_code == 0
+
+
+def test_conflicts_among_rules_in_use_are_listed_for_operators_and_the_institutions_concerned(
+    alliance: dict[str, Any], tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from creditbank.cli.main import app
+
+    rule_publish(actor=alliance["operator"], doc=BLOCK, owner_code="hk-ips")
+    runner = CliRunner()
+    assert runner.invoke(app, ["rules", "conflicts"]).exit_code == 0
+    rule_publish(
+        actor=alliance["operator"], doc={**BLOCK, "code": "HK-R-GD2", "factor": "3"}, owner_code="hk-ips"
+    )
+    listed = runner.invoke(app, ["rules", "conflicts"])
+    assert listed.exit_code == 1
+    assert "HK-R-GD v1 and HK-R-GD2 v1 accept the same learning" in listed.output
+    hk = (
+        login(Client(), alliance["hk_staff"])
+        .get("/api/v1/recognition/conflicts", HTTP_ACCEPT_LANGUAGE="en")
+        .json()
+    )
+    assert [c["rules"] for c in hk] == [["HK-R-GD v1", "HK-R-GD2 v1"]]
+    assert login(Client(), alliance["sz_staff"]).get("/api/v1/recognition/conflicts").json() == []
+    page = (
+        login(Client(), alliance["hk_staff"])
+        .get("/recognition/rules/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+    assert "HK-R-GD2 v1 accept the same learning" in page
+
+
+def test_an_agreement_past_its_end_date_has_expired_and_counts_nothing(alliance: dict[str, Any]) -> None:
+    agreement_create(
+        actor=alliance["operator"], doc={**DOC, "valid_from": "2024-01-01", "valid_to": "2025-12-31"}
+    )
+    rule_publish(actor=alliance["operator"], doc=AGREED, owner_code="hk-ips")
+    agreement_sign(actor=alliance["sz_staff"], code="GBA-ICT")
+    agreement = agreement_sign(actor=alliance["hk_staff"], code="GBA-ICT")
+    assert agreement.standing == "Expired"
+    assert (
+        pathway(
+            actor=alliance["operator"], learner=alliance["wong"], qualification="HK-DIP", on=ON
+        ).proposal.uses
+        == ()
+    )
+    during = pathway(
+        actor=alliance["operator"], learner=alliance["wong"], qualification="HK-DIP", on=date(2025, 6, 1)
+    )
+    assert {m.rule.code for m in during.proposal.uses} == {"GBA-R1"}

@@ -21,10 +21,12 @@ from creditbank.apps.recognition.services import rule_publish
 from creditbank.cli.main import app
 from creditbank.core.errors import InvalidInput, PermissionDenied
 
-pytestmark = pytest.mark.django_db
+# The worker commits as it goes, as it does in production: these tests use real transactions.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_worker() -> None:
+    """The real worker, as `creditbank worker` runs it, until the queue is empty."""
     call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
 

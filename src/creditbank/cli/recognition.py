@@ -469,3 +469,21 @@ def standards_publish(
         f"Published {record.code} version {record.version} ({len(record.document['rules'])} rules)",
         markup=False,
     )
+
+
+@rules_app.command("conflicts")
+@command
+def rules_conflicts(
+    owner: Annotated[str, typer.Option(help="Only conflicts this institution's rules are part of.")] = "",
+) -> None:
+    """Rules in use that give the same learning different value (exit 1 if there are any)."""
+    from django.utils.translation import gettext
+
+    from creditbank.apps.recognition.agreements import conflicts_in_use
+
+    found = conflicts_in_use(owner=owner)
+    for c in found:
+        out.print(c.reason.render(gettext), markup=False)
+    if found:
+        raise typer.Exit(1)
+    out.print("No conflicts among the rules in use.")

@@ -285,3 +285,16 @@ def agreement_terminate(*, actor: Any, code: str, reason: str) -> Agreement:
         agreement.save(update_fields=["status", "status_note"])
         ledger_append([_event("agreement.terminated", agreement)])
     return agreement
+
+
+def conflicts_in_use(owner: str = "") -> list[RuleConflict]:
+    """Conflicts among the rules that count today: institutions' own and those of agreements in force
+    (an institution's view: the conflicts its own rules are part of)."""
+    records = (
+        RecognitionRule.objects.select_related("owner")
+        .filter(status=RuleStatus.ACTIVE)
+        .filter(Q(agreement__isnull=True) | Q(agreement__status=AgreementStatus.IN_FORCE))
+    )
+    rules = [rule_of(r) for r in records]
+    found = conflicts(rules, units=unit_profiles(rules))
+    return [c for c in found if not owner or owner in (c.a.owner, c.b.owner)]

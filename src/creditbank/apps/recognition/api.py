@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.institutions import institution_code_of
 from creditbank.apps.accounts.permissions import Action, allowed, require
 from creditbank.apps.recognition import selectors
 from creditbank.apps.recognition.agreements import (
@@ -22,6 +23,7 @@ from creditbank.apps.recognition.agreements import (
     agreement_sign,
     agreement_terminate,
     agreements_listed,
+    conflicts_in_use,
 )
 from creditbank.apps.recognition.cohorts import cohort_get, cohort_submit
 from creditbank.apps.recognition.models import (
@@ -357,6 +359,7 @@ def agreement_out(a: Agreement, *, with_conflicts: bool = False) -> dict[str, An
         "title_en": a.title_en,
         "title_zh": a.title_zh,
         "status": a.status,
+        "standing": a.standing,
         "status_note": a.status_note,
         "scope": a.scope,
         "valid_from": a.valid_from.isoformat(),
@@ -600,3 +603,22 @@ def publish_unified(request: HttpRequest, payload: PublishIn) -> Status[dict[str
 def get_standard(request: HttpRequest, code: str, version: int | None = None) -> dict[str, Any]:
     require(actor_of(request), Action.HARMONISE_STANDARDS)
     return standard_out(standard_get(code, version))
+
+
+@router.get(
+    "/recognition/conflicts",
+    response={200: list[dict[str, Any]], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Conflicts among rules in use",
+)
+def list_conflicts(request: HttpRequest, owner: str = "") -> list[dict[str, Any]]:
+    """Pairs of rules that count today and give the same learning different value (institutions see
+    those their own rules are part of)."""
+    actor = actor_of(request)
+    require(actor, Action.MANAGE_RECOGNITION)
+    if getattr(actor, "role", None) != "operator":
+        owner = institution_code_of(actor) or ""
+    return [
+        {"rules": [c.a.ref, c.b.ref], "reason": c.reason.render(gettext)}
+        for c in conflicts_in_use(owner=owner)
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from creditbank.apps.accounts.models import Institution
@@ -55,6 +56,13 @@ class Agreement(models.Model):
 
     def title(self, language_code: str) -> str:
         return self.title_zh if language_code.startswith("zh") else self.title_en
+
+    @property
+    def standing(self) -> str:
+        """The status as a reader needs it: an agreement in force past its end date has expired."""
+        if self.status == AgreementStatus.IN_FORCE and self.valid_to and self.valid_to < timezone.localdate():
+            return str(_("Expired"))
+        return str(self.get_status_display())
 
 
 class AgreementParty(models.Model):

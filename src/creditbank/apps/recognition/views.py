@@ -28,6 +28,7 @@ from creditbank.apps.recognition.agreements import (
     agreement_sign,
     agreement_terminate,
     agreements_listed,
+    conflicts_in_use,
 )
 from creditbank.apps.recognition.cohorts import cohort_get, cohort_submit
 from creditbank.apps.recognition.models import (
@@ -144,6 +145,10 @@ def rules(request: HttpRequest) -> HttpResponse:
         context["own_rules"] = _with_yaml(
             selectors.rules_listed(owner=institution.code, include_inactive=True)
         )
+        context["conflicts"] = [
+            c.reason.render(gettext)
+            for c in conflicts_in_use(owner="" if user.role == "operator" else institution.code)
+        ]
         context["own_qualifications"] = [
             (q, selectors.policy_of(q.code)) for q in _qualifications() if q.owner_id == institution.pk
         ]
