@@ -211,3 +211,26 @@ def test_the_cli_lists_and_decides(applied: dict[str, Any]) -> None:
         app, ["transfer", "decide", ref, str(item.pk), "--decision", "accepted", "--operator", "operator"]
     )
     assert ok.exit_code == 0, ok.output
+
+
+@pytest.mark.skipif(
+    not __import__("shutil").which("pdftotext"), reason="needs poppler-utils (installed by .ci/run)"
+)
+def test_the_pdf_statement_shows_transferred_credit_with_its_provenance(
+    applied: dict[str, Any], tmp_path: Any
+) -> None:
+    import subprocess
+
+    ref, item = applied["application"].ref, applied["items"]["U-102"]
+    transfer_decide(actor=applied["hk_staff"], ref=ref, item_id=item.pk, decision="accepted")
+    response = login(Client(), applied["wong_user"]).get(
+        "/deposits/statement/", {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    path = tmp_path / "statement.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Transferred credit" in text
+    assert "exemption from HK-202" in text
+    assert f"{ref} · HK-R-EX v1" in text

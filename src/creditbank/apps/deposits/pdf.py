@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -18,7 +21,9 @@ class PdfUnavailable(DomainError):
     )
 
 
-def statement_pdf(statement: Statement) -> bytes:
+def statement_pdf(statement: Statement, transferred: Iterable[Any] = ()) -> bytes:
+    """The statement, and the credit accepted by receiving institutions (``transferred``: accepted
+    transfer items, with their application, rule and outcome)."""
     try:
         from weasyprint import HTML  # imported here: it loads Pango, which a minimal server may lack
     except OSError:
@@ -28,6 +33,7 @@ def statement_pdf(statement: Statement) -> bytes:
         "deposits/statement_pdf.html",
         {
             "statement": statement,
+            "transferred": list(transferred),
             "generated": timezone.now(),
             "font": "Noto Sans CJK TC" if language == "zh-hant" else "Noto Sans CJK SC",
         },

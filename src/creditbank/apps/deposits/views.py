@@ -204,7 +204,9 @@ def my_statement(request: HttpRequest) -> HttpResponse:
         from creditbank.apps.deposits.pdf import statement_pdf
 
         try:
-            document = statement_pdf(found)
+            from creditbank.apps.recognition.transfers import accepted_items
+
+            document = statement_pdf(found, accepted_items(learner))
         except DomainError as exc:
             return render(
                 request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status
