@@ -1,0 +1,1 @@
+"""Verifiable credentials: W3C VC Data Model 2.0 documents secured with Data Integrity proofs."""
