@@ -14,9 +14,11 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import creditbank
 from creditbank.core.credentials.data_integrity import (
     add_proof,
     canonical,
+    canonical_rdf,
     hash_data,
     proof_config,
     verify_proof,
@@ -94,7 +96,10 @@ def test_signing_the_vector_document_gives_the_vector_proof_and_it_verifies() ->
             "@context does not match",
         ),
         (lambda d: d["proof"].update(proofPurpose="authentication"), "purpose is not assertionMethod"),
-        (lambda d: d["proof"].update(cryptosuite="eddsa-rdfc-2022"), "is not a eddsa-jcs-2022"),
+        (
+            lambda d: d["proof"].update(cryptosuite="ecdsa-rdfc-2019"),
+            "is not a eddsa-jcs-2022 or eddsa-rdfc-2022",
+        ),
         (lambda d: d["proof"].update(proofValue="not-multibase"), "not multibase base58btc"),
         (
             lambda d: d["proof"].update(verificationMethod="did:web:example.org#key-1"),
@@ -140,3 +145,58 @@ def test_whatever_is_signed_verifies_with_its_own_key_only(body: dict[str, Any],
     )
     assert verify_proof(signed, did_key_public_key).verified
     assert not verify_proof(signed, lambda _m: PUBLIC).verified or public == PUBLIC
+
+
+RDFC = VECTORS / "eddsa-rdfc-2022"
+SHIPPED = Path(creditbank.__file__).parent / "data" / "contexts"
+CONTEXTS = {
+    "https://www.w3.org/ns/credentials/v2": load(SHIPPED / "credentials-v2.jsonld"),
+    "https://www.w3.org/ns/credentials/examples/v2": load(VECTORS / "credentials-examples-v2.jsonld"),
+}
+
+
+def test_the_shipped_credentials_context_is_the_published_one() -> None:
+    digest = hashlib.sha256((SHIPPED / "credentials-v2.jsonld").read_bytes()).hexdigest()
+    assert (
+        digest == "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"
+    )  # VC DM 2.0, appendix B
+
+
+def test_rdfc_steps_and_signature_match_the_specification_vectors() -> None:
+    unsigned = load(VECTORS / "unsigned.json")
+    config = load(RDFC / "proofConfigDataInt.json")
+    rdf = (RDFC / "canonDocDataInt.txt").read_text(encoding="utf-8")
+    assert canonical_rdf(unsigned, CONTEXTS).decode() == rdf
+    assert canonical_rdf(config, CONTEXTS).decode() == (RDFC / "proofCanonDataInt.txt").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        hash_data(config, unsigned, CONTEXTS).hex() == (RDFC / "combinedHashDataInt.txt").read_text().strip()
+    )
+    expected = load(RDFC / "signedDataInt.json")
+    signed = add_proof(
+        unsigned,
+        seed=SEED,
+        verification_method=config["verificationMethod"],
+        created=config["created"],
+        suite="eddsa-rdfc-2022",
+        contexts=CONTEXTS,
+    )
+    assert signed == expected
+    assert verify_proof(expected, did_key_public_key, contexts=CONTEXTS).verified
+    tampered = copy.deepcopy(expected)
+    tampered["credentialSubject"]["alumniOf"] = "Another School"
+    assert not verify_proof(tampered, did_key_public_key, contexts=CONTEXTS).verified
+
+
+def test_rdfc_sees_meaning_not_bytes_and_never_fetches_a_context() -> None:
+    expected = load(RDFC / "signedDataInt.json")
+    reordered = json.loads(json.dumps(expected, indent=4, sort_keys=True))  # same meaning, other bytes
+    assert verify_proof(reordered, did_key_public_key, contexts=CONTEXTS).verified
+    unknown = {k: v for k, v in CONTEXTS.items() if "examples" not in k}
+    check = verify_proof(expected, did_key_public_key, contexts=unknown)
+    assert not check.verified
+    assert (
+        "https://www.w3.org/ns/credentials/examples/v2 is not one creditbank ships"
+        in check.problems[0].render()
+    )
