@@ -26,6 +26,8 @@ def test_default_options_pass() -> None:
         ({"BACKGROUND_UPLOAD_BYTES": "1 MiB"}, "creditbank.E005"),
         ({"LEDGER_ORIGIN": "my ledger"}, "creditbank.E006"),
         ({"LEDGER_WITNESS_QUORUM": 0}, "creditbank.E007"),
+        ({"CHECKPOINT_INTERVAL_SECONDS": 5}, "creditbank.E008"),
+        ({"CHECKPOINT_INTERVAL_SECONDS": "10m"}, "creditbank.E008"),
         ({"TYPO_OPTION": 1}, "creditbank.E002"),
     ],
 )

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "BACKGROUND_UPLOAD_BYTES": 256 * 1024,
     "LEDGER_ORIGIN": "creditbank.localhost/ledger",
     "LEDGER_WITNESS_QUORUM": 1,
+    "CHECKPOINT_INTERVAL_SECONDS": 600,
 }
 
 
@@ -92,6 +93,15 @@ def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessa
                 f"CREDITBANK['LEDGER_WITNESS_QUORUM'] is {quorum!r}.",
                 hint="Use a whole number of witnesses, 1 or more.",
                 id="creditbank.E007",
+            )
+        )
+    interval = options.get("CHECKPOINT_INTERVAL_SECONDS", DEFAULTS["CHECKPOINT_INTERVAL_SECONDS"])
+    if not isinstance(interval, int) or isinstance(interval, bool) or (interval != 0 and interval < 10):
+        errors.append(
+            Error(
+                f"CREDITBANK['CHECKPOINT_INTERVAL_SECONDS'] is {interval!r}.",
+                hint="Use a whole number of seconds, at least 10, or 0 to sign checkpoints only on demand.",
+                id="creditbank.E008",
             )
         )
     return errors

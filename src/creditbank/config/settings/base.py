@@ -173,6 +173,8 @@ CREDITBANK = {
     "LEDGER_ORIGIN": os.environ.get("CREDITBANK_LEDGER_ORIGIN", "creditbank.localhost/ledger"),
     # How many registered witnesses must co-sign a checkpoint before it counts as witnessed.
     "LEDGER_WITNESS_QUORUM": 1,
+    # The worker signs a checkpoint this often when the ledger has grown (0: only on demand).
+    "CHECKPOINT_INTERVAL_SECONDS": int(os.environ.get("CREDITBANK_CHECKPOINT_INTERVAL_SECONDS", "600")),
 }
 
 # Background jobs (large deposit files) are queued in the database and run by `creditbank worker`.
