@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from creditbank.apps.accounts.models import ApiKey
+from creditbank.apps.accounts.models import ApiKey, User
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,13 @@ class InstitutionPrincipal:
     @classmethod
     def of(cls, key: ApiKey) -> InstitutionPrincipal:
         return cls(key.institution_id, key.institution.code, key.prefix)
+
+
+def person_of(actor: Any) -> User | None:
+    """The person acting, to record as who did it; None when an institution acts through an API key."""
+    return actor if isinstance(actor, User) else None
+
+
+def via_key_of(actor: Any) -> str:
+    """The prefix of the API key an institution acts through ('' when a person acts)."""
+    return "" if person_of(actor) else str(getattr(actor, "key_prefix", ""))

@@ -19,6 +19,7 @@ from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.learners import identity_index
 from creditbank.apps.accounts.models import Institution, Learner, User
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.principals import person_of, via_key_of
 from creditbank.apps.deposits.ledger import outcome_events
 from creditbank.apps.deposits.models import Assessment, ImportBatch, LearningOutcome, OutcomeStatus
 from creditbank.apps.ledger.services import ledger_append
@@ -172,7 +173,7 @@ def _store(
     plans: list[tuple[core.DepositRow, Learner, RegisterEntry]],
     report: list[RowIssue],
 ) -> ImportBatch:
-    person = actor if isinstance(actor, User) else None
+    person = person_of(actor)
     entry_ids = {p[2].pk for p in plans}
     recorded = [
         outcome
@@ -198,7 +199,7 @@ def _store(
                 rejected=len(report),
                 problems=[r.as_dict() for r in report],
                 submitted_by=person,
-                submitted_via_key="" if person else str(getattr(actor, "key_prefix", "")),
+                submitted_via_key=via_key_of(actor),
             )
             assessments: dict[tuple[int, str], Assessment] = {}
             outcomes = []

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.principals import person_of
 from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.apps.recognition.models import (
     Agreement,
@@ -139,7 +140,7 @@ def agreement_create(*, actor: Any, doc: Mapping[str, Any]) -> Agreement:
                 scope=scope,
                 valid_from=valid_from,
                 valid_to=valid_to,
-                created_by=actor if getattr(actor, "_meta", None) else None,
+                created_by=person_of(actor),
                 **titles,
             )
             AgreementParty.objects.bulk_create(

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from creditbank.apps.accounts.models import Institution, Learner, Region
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.principals import person_of
 from creditbank.apps.deposits.models import JobState, LearningOutcome, OutcomeStatus
 from creditbank.apps.lookups import chunked
 from creditbank.apps.recognition.models import CohortAudit
@@ -61,7 +62,7 @@ def cohort_submit(
             institution=found,
             region=region,
             on=on,
-            submitted_by=actor if getattr(actor, "_meta", None) else None,
+            submitted_by=person_of(actor),
         )
         job.task_id = str(cohort_audit_job.enqueue(job.pk).id)
         job.save(update_fields=["task_id"])

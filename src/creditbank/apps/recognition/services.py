@@ -18,6 +18,7 @@ import creditbank
 from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.principals import person_of, via_key_of
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.apps.recognition.models import (
@@ -32,10 +33,6 @@ from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noo
 from creditbank.core.rules import InvalidRule, Rule, TargetKind, parse_rule, rule_document
 
 PRESETS_DIR = Path(creditbank.__file__).parent / "data" / "policies"
-
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "_meta", None) else None  # a User, not an API-key principal
 
 
 @cache
@@ -144,7 +141,6 @@ def rule_publish(*, actor: Any, doc: Mapping[str, Any], owner_code: str | None =
     problems = _check_against_register(rule, owner)
     if problems:
         raise InvalidRule(problems="; ".join(problems))
-    person = _person(actor)
     try:
         with transaction.atomic():
             if previous is not None:
@@ -161,8 +157,8 @@ def rule_publish(*, actor: Any, doc: Mapping[str, Any], owner_code: str | None =
                 document=rule_document(rule),
                 valid_from=rule.valid_from,
                 valid_to=rule.valid_to,
-                created_by=person,
-                created_via_key="" if person else str(getattr(actor, "key_prefix", "")),
+                created_by=person_of(actor),
+                created_via_key=via_key_of(actor),
             )
             if agreement is not None:
                 agreement_rule_added(agreement)
@@ -229,7 +225,7 @@ def policy_set(
             defaults={
                 "preset": policy.code if preset else "",
                 "document": policy_document(policy),
-                "set_by": _person(actor),
+                "set_by": person_of(actor),
             },
         )
         ledger_append(

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.principals import person_of
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.apps.recognition.agreements import unit_profiles
@@ -103,7 +104,7 @@ def standard_import(*, actor: Any, doc: Any) -> RecognitionStandard:
             region=standard.region,
             title=standard.title[:200],
             document=dict(doc),
-            created_by=actor if getattr(actor, "_meta", None) else None,
+            created_by=person_of(actor),
         )
         ledger_append([_event("standard.imported", record)])
     return record
@@ -158,7 +159,7 @@ def standard_publish(
             kind=StandardKind.UNIFIED,
             title=title[:200],
             document=document,
-            created_by=actor if getattr(actor, "_meta", None) else None,
+            created_by=person_of(actor),
         )
         ledger_append([_event("standard.published", record)])
     return record

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from creditbank.apps.accounts.models import Learner
 from creditbank.apps.accounts.permissions import Action, allowed, require
+from creditbank.apps.accounts.principals import person_of
 from creditbank.apps.ledger.services import Event, learner_refs, ledger_append
 from creditbank.apps.recognition.models import (
     ApplicationStatus,
@@ -39,10 +40,6 @@ OPEN = (ApplicationStatus.SUBMITTED, ApplicationStatus.APPEALED)
 
 def _ref() -> str:
     return "TR-" + "".join(secrets.choice(REF_ALPHABET) for _ in range(8))
-
-
-def _person(actor: Any) -> Any:
-    return actor if getattr(actor, "_meta", None) else None
 
 
 def _event(kind: str, application: TransferApplication, extra: dict[str, Any]) -> Event:
@@ -216,7 +213,7 @@ def transfer_decide(*, actor: Any, ref: str, item_id: int, decision: str, reason
         )
     item.decision = chosen
     item.reason = reason
-    item.decided_by = _person(actor)
+    item.decided_by = person_of(actor)
     item.decided_at = timezone.now()
     with transaction.atomic():
         item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.principals import person_of, via_key_of
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.apps.register.models import (
@@ -186,8 +187,7 @@ def entries_import(*, actor: Any, docs: Sequence[Mapping[str, Any]], owner_code:
 
 
 def _store(actor: Any, validated: list[EntryFields]) -> list[RegisterEntry]:
-    person = actor if getattr(actor, "_meta", None) else None  # a User, not an API-key principal
-    key = "" if person else str(getattr(actor, "key_prefix", ""))
+    person, key = person_of(actor), via_key_of(actor)
     try:
         with transaction.atomic():
             return [
