@@ -192,8 +192,8 @@ def parse_rule(
         )
     if target and target.kind is TargetKind.EXEMPTION and factor not in (None, Decimal(1)):
         problems.append("factor: an exemption grants the whole unit; leave the factor at 1")
-    valid_from = _date(doc.get("valid_from"), "valid_from", problems, required=True)
-    valid_to = _date(doc.get("valid_to"), "valid_to", problems)
+    valid_from = parse_date(doc.get("valid_from"), "valid_from", problems, required=True)
+    valid_to = parse_date(doc.get("valid_to"), "valid_to", problems)
     if valid_from and valid_to and valid_to < valid_from:
         problems.append("valid_to: must not be before valid_from")
     qualification = str(doc.get("qualification") or "").strip() or None
@@ -253,7 +253,8 @@ def _decimal(raw: Any, where: str, problems: list[str]) -> Decimal | None:
     return value
 
 
-def _date(raw: Any, where: str, problems: list[str], *, required: bool = False) -> date | None:
+def parse_date(raw: Any, where: str, problems: list[str], *, required: bool = False) -> date | None:
+    """A YYYY-MM-DD date of a document, or None; a bad or missing one is recorded in ``problems``."""
     if raw is None or raw == "":
         if required:
             problems.append(f"{where}: a date (YYYY-MM-DD)")

@@ -11,7 +11,6 @@ draft asks every party to sign again. Every step is a ledger entry.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -33,7 +32,7 @@ from creditbank.apps.recognition.services import rule_of
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.core.conflicts import RuleConflict, UnitProfile, conflicts
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
-from creditbank.core.rules import Rule
+from creditbank.core.rules import Rule, parse_date
 
 MAX_PARTIES = 50
 
@@ -79,20 +78,6 @@ def _codes(raw: Any, where: str, problems: list[str]) -> list[str]:
     return [v.strip() for v in raw]
 
 
-def _date(raw: Any, where: str, problems: list[str], *, required: bool) -> date | None:
-    if raw in (None, ""):
-        if required:
-            problems.append(f"{where}: a date (YYYY-MM-DD)")
-        return None
-    if isinstance(raw, date):
-        return raw
-    try:
-        return date.fromisoformat(str(raw))
-    except ValueError:
-        problems.append(f"{where}: {raw} is not a date (YYYY-MM-DD)")
-        return None
-
-
 def agreement_create(*, actor: Any, doc: Mapping[str, Any]) -> Agreement:
     """Draft an agreement; every problem is named, nothing is stored unless all is well."""
     require(actor, Action.MANAGE_AGREEMENTS)
@@ -125,8 +110,8 @@ def agreement_create(*, actor: Any, doc: Mapping[str, Any]) -> Agreement:
             q.upper() for q in _codes(raw_scope.get("qualifications"), "scope.qualifications", problems)
         ],
     }
-    valid_from = _date(doc.get("valid_from"), "valid_from", problems, required=True)
-    valid_to = _date(doc.get("valid_to"), "valid_to", problems, required=False)
+    valid_from = parse_date(doc.get("valid_from"), "valid_from", problems, required=True)
+    valid_to = parse_date(doc.get("valid_to"), "valid_to", problems)
     if valid_from and valid_to and valid_to < valid_from:
         problems.append("valid_to: must not be before valid_from")
     if problems or valid_from is None:
