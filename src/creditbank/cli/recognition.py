@@ -21,20 +21,28 @@ OnOption = Annotated[str, typer.Option("--on", help="Evaluate as on this date (Y
 MARKS = {"met": "[green]✔ met[/]", "in_progress": "[yellow]◐ in progress[/]", "missing": "[red]✘ missing[/]"}
 
 
-def _pathway(learner: str, qualification: str, on: str, operator: str) -> dict[str, Any]:
+def _on_date(on: str) -> date:
+    """The --on option: a date, or today."""
     from django.utils import timezone
+
+    from creditbank.core.errors import InvalidInput
+
+    try:
+        return date.fromisoformat(on) if on else timezone.localdate()
+    except ValueError:
+        raise InvalidInput("--on: %(value)s is not a date (YYYY-MM-DD).", value=on) from None
+
+
+def _pathway(learner: str, qualification: str, on: str, operator: str) -> dict[str, Any]:
     from django.utils.translation import gettext
 
     from creditbank.apps.recognition.presenters import pathway_out
     from creditbank.apps.recognition.selectors import learner_for, pathway
-    from creditbank.core.errors import InvalidInput
 
     actor = operator_user(operator)
-    try:
-        when = date.fromisoformat(on) if on else timezone.localdate()
-    except ValueError:
-        raise InvalidInput("--on: %(value)s is not a date (YYYY-MM-DD).", value=on) from None
-    found = pathway(actor=actor, learner=learner_for(actor, learner), qualification=qualification, on=when)
+    found = pathway(
+        actor=actor, learner=learner_for(actor, learner), qualification=qualification, on=_on_date(on)
+    )
     return pathway_out(found, gettext)
 
 
@@ -393,29 +401,17 @@ def audit_cohort(
     import csv
     import sys
 
-    from django.utils import timezone
     from rich.progress import Progress
 
-    from creditbank.apps.accounts.permissions import Action, require
-    from creditbank.apps.recognition.cohorts import COLUMNS, cohort_rows
-    from creditbank.apps.recognition.models import CohortAudit
-    from creditbank.apps.recognition.selectors import qualification_get
-    from creditbank.core.errors import InvalidInput
+    from creditbank.apps.recognition.cohorts import COLUMNS, cohort_define, cohort_rows
 
-    actor = operator_user(operator)
-    require(actor, Action.AUDIT_COHORT)
-    if bool(institution) == bool(region):
-        raise InvalidInput("Give --institution or --region.")
-    entry = qualification_get(qualification)
-    from creditbank.apps.accounts.models import Institution
-
-    found = Institution.objects.filter(code=institution).first() if institution else None
-    if institution and found is None:
-        raise InvalidInput("There is no institution %(code)s.", code=institution)
-    when = date.fromisoformat(on) if on else timezone.localdate()
-    job = CohortAudit(
-        qualification=entry.code, institution=found, region=region, on=when
-    )  # not stored: run here
+    job = cohort_define(  # not stored: run here and now
+        actor=operator_user(operator),
+        qualification=qualification,
+        institution=institution,
+        region=region,
+        on=_on_date(on),
+    )
     stream = out_file.open("w", encoding="utf-8", newline="") if out_file else sys.stdout
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)

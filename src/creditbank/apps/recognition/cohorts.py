@@ -35,10 +35,11 @@ COLUMNS = ("learner_number", "status", "credits_counted", "transferable_credits"
 PROGRESS_EVERY = 50
 
 
-def cohort_submit(
+def cohort_define(
     *, actor: Any, qualification: str, institution: str = "", region: str = "", on: date
 ) -> CohortAudit:
-    """Queue an audit of the learners of one institution (those it deposited outcomes for) or one region."""
+    """The audit asked for, checked but not stored: the learners of one institution (those it
+    deposited outcomes for) or of one region, against one accredited qualification."""
     require(actor, Action.AUDIT_COHORT)
     entry = qualification_get(qualification)
     if bool(institution) == bool(region):
@@ -54,16 +55,22 @@ def cohort_submit(
             region=region,
             regions=", ".join(Region.values),
         )
+    return CohortAudit(
+        qualification=entry.code, institution=found, region=region, on=on, submitted_by=person_of(actor)
+    )
+
+
+def cohort_submit(
+    *, actor: Any, qualification: str, institution: str = "", region: str = "", on: date
+) -> CohortAudit:
+    """Queue an audit for the background worker."""
     from creditbank.apps.recognition.tasks import cohort_audit_job
 
+    job = cohort_define(
+        actor=actor, qualification=qualification, institution=institution, region=region, on=on
+    )
     with transaction.atomic():
-        job = CohortAudit.objects.create(
-            qualification=entry.code,
-            institution=found,
-            region=region,
-            on=on,
-            submitted_by=person_of(actor),
-        )
+        job.save()
         job.task_id = str(cohort_audit_job.enqueue(job.pk).id)
         job.save(update_fields=["task_id"])
     return job
