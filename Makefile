@@ -10,7 +10,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 UV := $(or $(shell command -v uv 2>/dev/null),.tools/bin/uv)
 BIN := .venv/bin
 
-.PHONY: help env demo test lint test-sqlite test-postgres test-core bench messages clean
+.PHONY: help env interop-env demo test lint test-sqlite test-postgres test-core test-interop bench messages clean
 
 help:
 	@echo "make demo   - set up and run the demo bank on http://127.0.0.1:$(DEMO_PORT)/"
@@ -28,6 +28,16 @@ help:
 
 env: .venv/.synced
 
+INTEROP := tests/interop
+
+# Digital Bazaar's VC libraries for tests/interop, as package-lock.json pins them (npm ci writes the marker).
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package.json $(INTEROP)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "tests/interop needs Node.js 18.17+ and npm (Debian: apt-get install nodejs npm)."; exit 1; }
+	cd $(INTEROP) && npm ci --no-audit --no-fund
+	@touch $@
+
+interop-env: $(INTEROP)/node_modules/.package-lock.json
+
 demo: env
 	$(BIN)/creditbank demo --port $(DEMO_PORT)
 
@@ -42,10 +52,13 @@ lint: env
 test-core: env
 	$(BIN)/pytest tests/unit -q -p no:django -W ignore::pytest.PytestConfigWarning
 
-test-sqlite: env
+test-interop: env interop-env
+	$(BIN)/pytest tests/interop -q -p no:django -W ignore::pytest.PytestConfigWarning
+
+test-sqlite: env interop-env
 	$(BIN)/pytest
 
-test-postgres: env
+test-postgres: env interop-env
 	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is not reachable at $(PG_URL); start it (see README) or set PG_URL."; exit 1; }
 	CREDITBANK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest tests/integration tests/api tests/e2e
@@ -60,4 +73,4 @@ bench: env
 	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b --record || exit 1; done; else echo "No benchmarks yet."; fi
 
 clean:
-	rm -rf .venv .tools var test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools var test-artifacts .pytest_cache .mypy_cache .ruff_cache $(INTEROP)/node_modules

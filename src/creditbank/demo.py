@@ -141,6 +141,7 @@ def demo_bank_load() -> list[Login]:
         _demo_recognition(operator)
         _demo_transfer(User.objects.get(username="learner"))
         _demo_standards(operator)
+        _demo_credentials(User.objects.get(username="learner"))
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -199,6 +200,31 @@ def _demo_learner_outcomes(user: User, operator: User) -> None:
             idempotency_key=f"demo-learner-{unit}",
             institution_code=institution,
         )
+
+
+def _demo_credentials(user: User) -> None:
+    """The demo learner picks up two credentials: a Shenzhen course signed as did:key, and a Hong
+    Kong module from hk-ips, which has a web domain and so signs as did:web."""
+    from creditbank.apps.credentials.services import credential_issue
+    from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
+
+    Institution.objects.filter(code="hk-ips").update(web_domain="hk-ips.demo.example")
+    for unit, language in (("SZP-SE-101", "zh-hans"), ("HKIPS-SE4001", "en")):
+        outcome = LearningOutcome.objects.get(
+            learner=user.learner, entry__code=unit, status=OutcomeStatus.RECORDED
+        )
+        credential_issue(actor=user, outcome_id=outcome.pk, language=language)
+
+
+def demo_credential_links() -> list[str]:
+    """Where an employer verifies the demo learner's credentials (what their QR codes open)."""
+    from creditbank.apps.credentials.models import Credential
+    from creditbank.apps.credentials.presenters import verify_url
+
+    return [
+        verify_url(c)
+        for c in Credential.objects.filter(learner__user__username="learner").order_by("issued_at")
+    ]
 
 
 def _demo_recognition(operator: User) -> None:

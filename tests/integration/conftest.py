@@ -120,3 +120,24 @@ def gba(bank: dict[str, Any], people: dict[str, Any]) -> dict[str, Any]:
             institution_code=institution,
         )
     return {**bank, "operator": operator}
+
+
+@pytest.fixture
+def wong_u101(bank: dict[str, Any], people: dict[str, Any]) -> Any:
+    """Wong's U-101 of sz-poly (grade A), standing in the bank."""
+    from creditbank.apps.deposits.models import LearningOutcome
+
+    deposit_batch(
+        actor=people["operator"],
+        rows=[
+            {
+                "learner_number": bank["wong"].public_id,
+                "unit_code": "U-101",
+                "achieved_on": "2024-01-10",
+                "result": "A",
+            }
+        ],
+        idempotency_key="cred-U-101",
+        institution_code="sz-poly",
+    )
+    return LearningOutcome.objects.get(entry__code="U-101", learner=bank["wong"])

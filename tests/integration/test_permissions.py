@@ -199,3 +199,46 @@ def test_a_transfer_application_is_seen_by_its_learner_the_receiving_institution
     expected = {None: (401, 302), "operator": (200, 200), "institution": (404, 404)}.get(role, (403, 403))
     assert (api.status_code, page.status_code) == expected
     assert applying.status_code == {None: 401, "learner": 404}.get(role, 403)  # this learner has no account
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_credentials_are_issued_and_revoked_only_within_scope(
+    wong_u101: Any, bank: Any, people: Any, role: str | None
+) -> None:
+    """Issuing: the learner (own), the depositing institution and the bank; revoking: the institution
+    and the bank; verifying and status lists: anyone, with no account."""
+    from creditbank.apps.credentials.services import credential_issue
+
+    credential = credential_issue(actor=bank["wong"].user, outcome_id=wong_u101.pk)
+    client = client_as(role, people)
+    issued = client.post("/api/v1/credentials", {"outcome_id": wong_u101.pk}, content_type="application/json")
+    # people["learner"] is another learner, not Wong: their outcome is not theirs to certify.
+    assert issued.status_code == {None: 401, "institution": 201, "operator": 201}.get(role, 403)
+    seen = client.get(f"/api/v1/credentials/{credential.id}")
+    assert seen.status_code == {None: 401, "institution": 200, "operator": 200}.get(role, 403)
+    page = client.get(f"/credentials/{credential.id}/")
+    assert page.status_code == {None: 302, "institution": 200, "operator": 200}.get(role, 403)
+    suspended = client.post(
+        f"/api/v1/credentials/{credential.id}/suspend", {"reason": "check"}, content_type="application/json"
+    )
+    assert suspended.status_code == {None: 401, "institution": 200, "operator": 200}.get(role, 403)
+    keys = client.get("/api/v1/issuer-keys")
+    assert keys.status_code == {None: 401, "institution": 200, "operator": 200}.get(role, 403)
+    verified = client.post("/api/v1/verify", credential.document, content_type="application/json")
+    assert verified.status_code == 200
+    url = credential.document["credentialStatus"][0]["statusListCredential"]
+    assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    assert client.get(f"/verify/{credential.id}/").status_code == 200
+
+
+def test_a_learner_sees_and_issues_only_their_own_credentials(wong_u101: Any, bank: Any, people: Any) -> None:
+    from creditbank.apps.credentials.services import credential_issue
+
+    credential = credential_issue(actor=people["operator"], outcome_id=wong_u101.pk)
+    wong = client_as(None, people)
+    login(wong, bank["wong"].user)
+    assert wong.get(f"/api/v1/credentials/{credential.id}").status_code == 200
+    assert [c["id"] for c in wong.get("/api/v1/credentials").json()] == [str(credential.id)]
+    other = client_as("learner", people)
+    assert other.get("/api/v1/credentials").json() == []
+    assert other.get(f"/credentials/{credential.id}/download/").status_code == 403

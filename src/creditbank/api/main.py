@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from creditbank.api import errors
 from creditbank.apps.accounts.api import router as accounts_router
 from creditbank.apps.accreditation.api import router as accreditation_router
+from creditbank.apps.credentials.api import router as credentials_router
 from creditbank.apps.deposits.api import router as deposits_router
 from creditbank.apps.frameworks.api import router as frameworks_router
 from creditbank.apps.ledger.api import router as ledger_router
@@ -34,3 +35,4 @@ api.add_router("/", accreditation_router)
 api.add_router("/", deposits_router)
 api.add_router("/", ledger_router)
 api.add_router("/", recognition_router)
+api.add_router("/", credentials_router)

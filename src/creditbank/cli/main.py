@@ -22,6 +22,7 @@ from creditbank.cli.common import (
 )
 from creditbank.cli.common import operator_user as _operator
 from creditbank.cli.common import print_json as _print_json
+from creditbank.cli.credentials import credential_app, keys_app
 from creditbank.cli.recognition import (
     agreements_app,
     audit,
@@ -62,6 +63,8 @@ app.add_typer(rules_app, name="rules")
 app.add_typer(policy_app, name="policy")
 app.add_typer(agreements_app, name="agreements")
 app.add_typer(standards_app, name="standards")
+app.add_typer(credential_app, name="credential")
+app.add_typer(keys_app, name="keys")
 app.command()(audit)
 app.command("audit-cohort")(audit_cohort)
 
@@ -103,7 +106,7 @@ def demo(
     from django.core.management import call_command
 
     from creditbank.apps.frameworks.services import reference_data_load
-    from creditbank.demo import demo_bank_load
+    from creditbank.demo import demo_bank_load, demo_credential_links
 
     call_command("migrate", interactive=False, verbosity=0)
     reference_data_load()
@@ -118,6 +121,8 @@ def demo(
     # Plain lines too, so scripts (and the smoke test) can read the logins.
     for login in logins:
         print(f"LOGIN role={login.role} username={login.username} password={login.password}", flush=True)
+    for link in demo_credential_links():
+        print(f"VERIFY {link}  (a credential of the demo learner, as its QR code opens it)", flush=True)
     if serve:
         with _background_worker():
             print(f"Open {url} and sign in. Stop with Ctrl+C.", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
@@ -16,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "LEDGER_ORIGIN": "creditbank.localhost/ledger",
     "LEDGER_WITNESS_QUORUM": 1,
     "CHECKPOINT_INTERVAL_SECONDS": 600,
+    "PUBLIC_URL": "http://127.0.0.1:8000",
 }
 
 
@@ -102,6 +104,23 @@ def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessa
                 f"CREDITBANK['CHECKPOINT_INTERVAL_SECONDS'] is {interval!r}.",
                 hint="Use a whole number of seconds, at least 10, or 0 to sign checkpoints only on demand.",
                 id="creditbank.E008",
+            )
+        )
+    public_url = options.get("PUBLIC_URL", DEFAULTS["PUBLIC_URL"])
+    parsed = urlsplit(public_url) if isinstance(public_url, str) else None
+    if (
+        parsed is None
+        or parsed.scheme not in ("http", "https")
+        or not parsed.netloc
+        or public_url.endswith("/")
+        or parsed.query
+        or parsed.fragment
+    ):
+        errors.append(
+            Error(
+                f"CREDITBANK['PUBLIC_URL'] is {public_url!r}.",
+                hint="Give the bank's address as seen from outside, e.g. 'https://bank.example.org', without a trailing slash.",
+                id="creditbank.E009",
             )
         )
     return errors

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from creditbank.api.main import api
+from creditbank.apps.credentials import views as credential_views
 from creditbank.web import views as web_views
 
 handler403 = "creditbank.web.views.permission_denied"
@@ -21,6 +22,9 @@ urlpatterns = [
     path("deposits/", include("creditbank.apps.deposits.urls")),
     path("ledger/", include("creditbank.apps.ledger.urls")),
     path("recognition/", include("creditbank.apps.recognition.urls")),
+    path("credentials/", include("creditbank.apps.credentials.urls")),
+    path("verify/", credential_views.verify_page, name="verify"),
+    path("verify/<uuid:credential_id>/", credential_views.verify_stored, name="verify-stored"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

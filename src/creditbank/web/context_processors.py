@@ -35,6 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             NavItem(_("My RPL claims"), reverse("accreditation:list"), "accreditation:list"),
             NavItem(_("My pathways"), reverse("recognition:pathways"), "recognition:pathways"),
             NavItem(_("My transfers"), reverse("recognition:transfers"), "recognition:transfers"),
+            NavItem(_("My credentials"), reverse("credentials:list"), "credentials:list"),
         ]
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
@@ -65,6 +66,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Publish framework"), reverse("frameworks:publish"), "frameworks:publish"))
     if allowed(user, Action.MANAGE_API_KEYS):
         items.append(NavItem(_("API keys"), reverse("accounts:api_keys"), "accounts:api_keys"))
+    if allowed(user, Action.REVOKE_CREDENTIAL):
+        items.append(NavItem(_("Credentials"), reverse("credentials:list"), "credentials:list"))
+    items.append(NavItem(_("Verify a credential"), reverse("verify"), "verify"))
     items.append(NavItem(_("Ledger"), reverse("ledger:ledger"), "ledger:ledger"))
     items.append(NavItem(_("API"), reverse("api:openapi-view"), "api:openapi-view"))
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")

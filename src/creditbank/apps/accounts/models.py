@@ -47,6 +47,9 @@ class Institution(models.Model):
     )
     alliance_joined = models.DateField(_("joined the alliance"), null=True, blank=True)
     alliance_left = models.DateField(_("left the alliance"), null=True, blank=True)
+    # A domain the institution controls: it issues credentials as did:web:<domain>, whose DID
+    # document creditbank serves (the institution publishes it at /.well-known/did.json).
+    web_domain = models.CharField(_("web domain"), max_length=253, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

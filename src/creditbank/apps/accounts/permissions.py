@@ -53,6 +53,9 @@ class Action(enum.StrEnum):
     SIGN_AGREEMENT = "sign_agreement"
     HARMONISE_STANDARDS = "harmonise_standards"
     AUDIT_COHORT = "audit_cohort"
+    ISSUE_CREDENTIAL = "issue_credential"
+    REVOKE_CREDENTIAL = "revoke_credential"
+    MANAGE_ISSUER_KEYS = "manage_issuer_keys"
 
 
 # action -> role (None = anonymous) -> scope
@@ -118,6 +121,15 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.HARMONISE_STANDARDS: {"operator": Scope.ANY},
     # Auditing a whole cohort reads many learners' banks: the bank's operators only.
     Action.AUDIT_COHORT: {"operator": Scope.ANY},
+    # A credential is signed by the institution that deposited the outcome: the learner picks up
+    # their own, the institution issues its own, the bank any. Verifying needs no account.
+    Action.ISSUE_CREDENTIAL: {
+        "operator": Scope.ANY,
+        "institution": Scope.OWN_INSTITUTION,
+        "learner": Scope.OWN_RECORD,
+    },
+    Action.REVOKE_CREDENTIAL: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    Action.MANAGE_ISSUER_KEYS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
 
 ACTION_NAMES = {
@@ -152,6 +164,9 @@ ACTION_NAMES = {
     Action.SIGN_AGREEMENT: gettext_noop("sign agreements for this institution"),
     Action.HARMONISE_STANDARDS: gettext_noop("harmonise regional recognition standards"),
     Action.AUDIT_COHORT: gettext_noop("audit a cohort of learners"),
+    Action.ISSUE_CREDENTIAL: gettext_noop("issue a credential for this outcome"),
+    Action.REVOKE_CREDENTIAL: gettext_noop("revoke or suspend this institution's credentials"),
+    Action.MANAGE_ISSUER_KEYS: gettext_noop("manage this institution's signing keys"),
 }
 
 

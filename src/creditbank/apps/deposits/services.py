@@ -20,6 +20,7 @@ from creditbank.apps.accounts.learners import identity_index
 from creditbank.apps.accounts.models import Institution, Learner, User
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of, via_key_of
+from creditbank.apps.credentials.services import credentials_revoke_for_outcome
 from creditbank.apps.deposits.ledger import outcome_events
 from creditbank.apps.deposits.models import Assessment, ImportBatch, LearningOutcome, OutcomeStatus
 from creditbank.apps.ledger.services import ledger_append
@@ -310,6 +311,7 @@ def outcome_revoke(*, actor: Any, outcome_id: int, reason: str) -> LearningOutco
         outcome.status_reason = reason.strip()
         outcome.save(update_fields=["status", "status_reason"])
         ledger_append(outcome_events("outcome.revoked", [outcome]))
+        credentials_revoke_for_outcome(outcome, outcome.status_reason)
     return outcome
 
 
@@ -356,4 +358,6 @@ def outcome_amend(
         ledger_append(
             [*outcome_events("outcome.amended", [old]), *outcome_events("outcome.deposited", [new])]
         )
+        # A credential for the old record would now certify something the bank no longer says.
+        credentials_revoke_for_outcome(old, old.status_reason)
     return new

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "creditbank.apps.deposits",
     "creditbank.apps.ledger",
     "creditbank.apps.recognition",
+    "creditbank.apps.credentials",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -175,6 +176,8 @@ CREDITBANK = {
     "LEDGER_WITNESS_QUORUM": 1,
     # The worker signs a checkpoint this often when the ledger has grown (0: only on demand).
     "CHECKPOINT_INTERVAL_SECONDS": int(os.environ.get("CREDITBANK_CHECKPOINT_INTERVAL_SECONDS", "600")),
+    # Where the bank is reached from outside: credentials, status lists and QR codes link here.
+    "PUBLIC_URL": os.environ.get("CREDITBANK_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
 
 # Background jobs (large deposit files) are queued in the database and run by `creditbank worker`.

@@ -13,6 +13,7 @@ shipped with the product) and the key lookup (``resolve``): the core fetches not
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -63,11 +64,39 @@ def _context_cause(exc: BaseException) -> ContextUnavailable | None:
     return None
 
 
+_CONTROL = re.compile(r'[\x00-\x1f\x7f"\\]')
+_NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def rdfc_escape(value: str) -> str:
+    """A literal's text as RDFC-1.0's canonical N-Quads write it: the named escapes, then ``\\u00XX``
+    (upper-case hex) for the other control characters, everything else as it is."""
+    return _CONTROL.sub(lambda m: _NAMED_ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), value)
+
+
+def _use_rdfc_escaping() -> None:
+    """pyld (3.3) writes control characters other than tab, CR and LF raw, where RDFC-1.0 escapes
+    them; it serialises (and hashes, for blank-node labels) through ``pyld.nquads.escape``, so that
+    one function is replaced. Checked against Digital Bazaar's rdf-canonize in tests/interop."""
+    from pyld import nquads
+
+    if nquads.escape is not rdfc_escape:
+        nquads.escape = rdfc_escape
+
+
 def canonical_rdf(document: Mapping[str, Any], contexts: Contexts) -> bytes:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document, with only the given contexts."""
+    """RDFC-1.0 canonical N-Quads of a JSON-LD document, with only the given contexts. A value's
+    base direction (``@direction``) is kept as an i18n datatype, as vc-di-eddsa implementations do,
+    so that the signature covers it."""
     from pyld import jsonld  # imported here: only RDF canonicalisation needs it
 
-    options = {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": _loader(contexts)}
+    _use_rdfc_escaping()
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": _loader(contexts),
+        "rdfDirection": "i18n-datatype",
+    }
     try:
         nquads = jsonld.normalize(dict(document), options)
     except jsonld.JsonLdError as exc:

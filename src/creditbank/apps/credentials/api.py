@@ -1,0 +1,210 @@
+"""API for credentials: issue, read, revoke, suspend and reinstate (with permission); verify,
+status lists and DID documents for anyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import get_language, gettext
+from ninja import Body, Router, Schema
+from ninja.responses import Status
+
+from creditbank.api.auth import AUTHENTICATED, actor_of
+from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.models import Institution
+from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.credentials import keys
+from creditbank.apps.credentials.models import IssuerKey
+from creditbank.apps.credentials.presenters import credential_out, report_out
+from creditbank.apps.credentials.selectors import credentials_for, issuer_keys
+from creditbank.apps.credentials.services import (
+    credential_get,
+    credential_issue,
+    credential_reinstate,
+    credential_revoke,
+    credential_suspend,
+)
+from creditbank.apps.credentials.verify import credential_verify
+from creditbank.core.credentials.multikey import public_multikey
+from creditbank.core.errors import NotFound, gettext_noop
+
+router = Router(tags=["credentials"])
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+LD_JSON = "application/ld+json"
+
+
+class IssueIn(Schema):
+    outcome_id: int
+    suite: str = "eddsa-rdfc-2022"
+    language: str = "zh-hans"
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class NoteIn(Schema):
+    note: str
+
+
+class RotateIn(Schema):
+    institution: str | None = None  # operators name the institution; institutions rotate their own
+    note: str = ""
+
+
+class KeyOut(Schema):
+    id: int
+    institution: str
+    public_key: str
+    verification_method: str
+    state: str
+    created_at: str
+    retired_at: str | None
+    compromised_at: str | None
+    note: str
+
+
+def key_out(key: IssuerKey) -> dict[str, Any]:
+    return {
+        "id": key.pk,
+        "institution": key.institution.code,
+        "public_key": public_multikey(bytes(key.public_key)),
+        "verification_method": keys.verification_method(key.institution, key),
+        "state": key.state,
+        "created_at": key.created_at.isoformat(),
+        "retired_at": key.retired_at.isoformat() if key.retired_at else None,
+        "compromised_at": key.compromised_at.isoformat() if key.compromised_at else None,
+        "note": key.note,
+    }
+
+
+@router.post(
+    "/credentials",
+    response={201: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Issue a credential for an outcome",
+)
+def issue(request: HttpRequest, payload: IssueIn) -> Status[dict[str, Any]]:
+    """An Open Badges 3.0 credential signed with the depositing institution's key; asking again for
+    the same outcome, suite and language returns the credential already issued."""
+    credential = credential_issue(
+        actor=actor_of(request), outcome_id=payload.outcome_id, suite=payload.suite, language=payload.language
+    )
+    return Status(201, credential_out(credential))
+
+
+@router.get(
+    "/credentials",
+    response={200: list[dict[str, Any]], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Credentials you may see",
+)
+def list_credentials(request: HttpRequest, limit: int = 100) -> list[dict[str, Any]]:
+    """The learner's own, the institution's, or (for operators) the latest issued."""
+    return [
+        credential_out(c, document=False) for c in credentials_for(actor_of(request), limit=min(limit, 500))
+    ]
+
+
+@router.get(
+    "/credentials/{credential_id}",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="One credential",
+)
+def get_credential(request: HttpRequest, credential_id: str) -> dict[str, Any]:
+    return credential_out(credential_get(actor=actor_of(request), credential_id=credential_id))
+
+
+@router.post(
+    "/credentials/{credential_id}/revoke",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Revoke a credential",
+)
+def revoke(request: HttpRequest, credential_id: str, payload: ReasonIn) -> dict[str, Any]:
+    return credential_out(
+        credential_revoke(actor=actor_of(request), credential_id=credential_id, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/credentials/{credential_id}/suspend",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Suspend a credential",
+)
+def suspend(request: HttpRequest, credential_id: str, payload: ReasonIn) -> dict[str, Any]:
+    return credential_out(
+        credential_suspend(actor=actor_of(request), credential_id=credential_id, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/credentials/{credential_id}/reinstate",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Lift a suspension",
+)
+def reinstate(request: HttpRequest, credential_id: str, payload: ReasonIn) -> dict[str, Any]:
+    return credential_out(
+        credential_reinstate(actor=actor_of(request), credential_id=credential_id, reason=payload.reason)
+    )
+
+
+@router.post(
+    "/verify", response={200: dict[str, Any], **ERRORS}, summary="Verify a credential (no account needed)"
+)
+def verify(request: HttpRequest, payload: Body[dict[str, Any]]) -> dict[str, Any]:
+    """Post the credential's JSON as the body. The answer has every check with its verdict, the
+    first that failed and why, and what the bank's records say of the issuer and the achievement."""
+    return report_out(credential_verify(payload, language=get_language() or "en"), gettext)
+
+
+@router.get(
+    "/issuer-keys", response={200: list[KeyOut], **ERRORS}, auth=AUTHENTICATED, summary="Signing keys"
+)
+def list_keys(request: HttpRequest) -> list[dict[str, Any]]:
+    return [key_out(k) for k in issuer_keys(actor_of(request))]
+
+
+@router.post(
+    "/issuer-keys/rotate",
+    response={201: KeyOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Rotate an institution's key",
+)
+def rotate(request: HttpRequest, payload: RotateIn) -> Status[dict[str, Any]]:
+    actor = actor_of(request)
+    institution = _institution(actor, payload.institution)
+    return Status(201, key_out(keys.key_rotate(actor=actor, institution=institution, note=payload.note)))
+
+
+@router.post(
+    "/issuer-keys/{key_id}/compromised",
+    response={200: KeyOut, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Mark a key compromised",
+)
+def compromised(request: HttpRequest, key_id: int, payload: NoteIn) -> dict[str, Any]:
+    return key_out(keys.key_mark_compromised(actor=actor_of(request), key_id=key_id, note=payload.note))
+
+
+def _institution(actor: Any, code: str | None) -> Institution:
+    if code is None:
+        own = getattr(actor, "institution_id", None)
+        require(actor, Action.MANAGE_ISSUER_KEYS, institution_id=own)
+        found = Institution.objects.filter(pk=own).first() if own is not None else None
+    else:
+        found = Institution.objects.filter(code=code).first()
+    if found is None:
+        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "")
+    return found

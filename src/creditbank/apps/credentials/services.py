@@ -1,0 +1,333 @@
+"""Issuing credentials for learning outcomes, and revoking, suspending and reinstating them.
+
+Every write checks permission first, runs in one transaction and records a ledger entry; the signed
+document is stored exactly as it was handed out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.principals import person_of
+from creditbank.apps.credentials import keys, status
+from creditbank.apps.credentials.contexts import shipped
+from creditbank.apps.credentials.models import Credential, StatusList
+from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
+from creditbank.apps.frameworks.selectors import registry
+from creditbank.apps.ledger.services import Event, learner_refs, ledger_append
+from creditbank.core.credentials import badges
+from creditbank.core.credentials.data_integrity import SUITES, add_proof, canonical
+from creditbank.core.credentials.multikey import public_multikey
+from creditbank.core.credentials.status_list import status_entry
+from creditbank.core.errors import Conflict, DomainError, InvalidInput, NotFound, gettext_noop
+from creditbank.core.texts import language_key
+
+LANGUAGES = {"en": "en", "zh_hans": "zh-Hans", "zh_hant": "zh-Hant"}
+
+
+class OutcomeNotCertifiable(Conflict):
+    code = "outcome_not_certifiable"
+    template = gettext_noop(
+        "Outcome %(outcome)s is %(status)s: only outcomes standing in the bank can be issued as credentials."
+    )
+
+
+class CredentialNotFound(NotFound):
+    code = "credential_not_found"
+    template = gettext_noop("There is no credential %(credential)s.")
+
+
+class CredentialRevoked(Conflict):
+    code = "credential_revoked"
+    template = gettext_noop("Credential %(credential)s is revoked; a revoked credential stays revoked.")
+
+
+def _outcome(outcome_id: int) -> LearningOutcome:
+    outcome = (
+        LearningOutcome.objects.select_related("learner", "entry", "institution")
+        .filter(pk=outcome_id)
+        .first()
+    )
+    if outcome is None:
+        raise NotFound(gettext_noop("There is no outcome %(outcome)s."), outcome=outcome_id)
+    return outcome
+
+
+def _alignments(outcome: LearningOutcome, language: str) -> list[badges.Alignment]:
+    reg = registry()
+    framework = reg.framework(outcome.framework)
+    level = framework.level(outcome.level_id)
+    framework_url = status.public_url(reverse("frameworks:detail", args=[framework.code]))
+    items = [
+        badges.Alignment(
+            target_name=f"{framework.short_name.get(language)} {level.label.get(language)}",
+            target_url=f"{framework_url}#{level.id}",
+            target_framework=framework.name.get(language),
+            target_code=level.id,
+            target_type="ext:QualificationsFrameworkLevel",
+        )
+    ]
+    try:
+        system_name = reg.credit_system(outcome.credit_system).name.get(language)
+    except DomainError:
+        system_name = outcome.credit_system
+    items.append(
+        badges.Alignment(
+            target_name=f"{outcome.credits.normalize():f} × {system_name}",
+            target_url=status.public_url(reverse("frameworks:credit_convert"))
+            + f"?from={outcome.credit_system}",
+            target_framework=system_name,
+            target_code=outcome.credit_system,
+            target_type="ext:CreditSystem",
+        )
+    )
+    return items
+
+
+def _award(
+    credential: Credential,
+    outcome: LearningOutcome,
+    issuer: badges.Issuer,
+    language: str,
+    now: str,
+    statuses: list[dict[str, Any]],
+) -> badges.Award:
+    entry = outcome.entry
+    english = language == "en"
+    salt = secrets.token_hex(8)
+    evidence = outcome.evidence if outcome.evidence.startswith(("https://", "http://")) else None
+    return badges.Award(
+        credential_id=f"urn:uuid:{credential.id}",
+        issuer=issuer,
+        achievement_id=status.public_url(reverse("register:detail", args=[entry.code]))
+        + f"?version={entry.version}",
+        achievement_code=entry.code,
+        name=entry.title_en if english else entry.title_zh,
+        description=entry.outcomes_en if english else entry.outcomes_zh,
+        criteria=entry.outcomes_en if english else entry.outcomes_zh,
+        achievement_type=badges.achievement_type(entry.kind),
+        alignments=_alignments(outcome, language),
+        credits=outcome.credits,
+        result=outcome.result,
+        awarded_on=outcome.achieved_on,
+        issued_at=now,
+        learner_name=outcome.learner.full_name,
+        learner_number_hash=badges.identity_hash(outcome.learner.public_id, salt),
+        learner_number_salt=salt,
+        language=LANGUAGES[language],
+        evidence_url=evidence,
+        status=statuses,
+    )
+
+
+def _event(kind: str, credential: Credential, **extra: Any) -> Event:
+    ref = learner_refs([credential.learner])[credential.learner_id]
+    return Event(
+        kind,
+        f"credential:{credential.id}",
+        {
+            "credential": str(credential.id),
+            "learner": ref,
+            "outcome": credential.outcome_id,
+            "institution": credential.institution.code,
+            "key": public_multikey(bytes(credential.key.public_key)),
+            "sha256": hashlib.sha256(canonical(credential.document)).hexdigest(),
+            **extra,
+        },
+    )
+
+
+def credential_issue(
+    *, actor: Any, outcome_id: int, suite: str = "eddsa-rdfc-2022", language: str = "zh-hans"
+) -> Credential:
+    """An Open Badges 3.0 credential for an outcome, signed with its institution's key. Asking again
+    for the same outcome, suite and language gives back the credential already issued."""
+    outcome = _outcome(outcome_id)
+    require(
+        actor,
+        Action.ISSUE_CREDENTIAL,
+        institution_id=outcome.institution_id,
+        learner_user_id=outcome.learner.user_id,
+    )
+    if suite not in SUITES:
+        raise InvalidInput(
+            gettext_noop("%(suite)s is not a cryptosuite creditbank signs with; choose %(suites)s."),
+            suite=suite,
+            suites=", ".join(SUITES),
+        )
+    lang = language_key(language)
+    if outcome.status != OutcomeStatus.RECORDED:
+        raise OutcomeNotCertifiable(outcome=outcome.pk, status=outcome.get_status_display())
+    with transaction.atomic():
+        existing = (
+            Credential.objects.select_for_update()
+            .filter(outcome=outcome, suite=suite, language=lang, revoked_at__isnull=True, key__state="active")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        key, seed = keys.signing_key(outcome.institution)
+        institution = outcome.institution
+        issuer = badges.Issuer(
+            keys.issuer_id(institution, key), institution.name_en if lang == "en" else institution.name_zh
+        )
+        revocation, r_index = status.allocate(key, "revocation")
+        suspension, s_index = status.allocate(key, "suspension")
+        credential = Credential(
+            id=uuid.uuid4(),
+            learner=outcome.learner,
+            outcome=outcome,
+            institution=institution,
+            key=key,
+            suite=suite,
+            language=lang,
+            revocation_list=revocation,
+            revocation_index=r_index,
+            suspension_list=suspension,
+            suspension_index=s_index,
+            issued_by=person_of(actor),
+        )
+        now = status.timestamp(timezone.now())
+        statuses = [
+            _status_entry(revocation, r_index, "revocation"),
+            _status_entry(suspension, s_index, "suspension"),
+        ]
+        document = badges.open_badge_credential(_award(credential, outcome, issuer, lang, now, statuses))
+        credential.document = add_proof(
+            document,
+            seed=seed,
+            verification_method=keys.verification_method(institution, key),
+            created=now,
+            suite=suite,
+            contexts=shipped(),
+        )
+        credential.save(force_insert=True)
+        ledger_append([_event("credential.issued", credential, suite=suite)])
+    return credential
+
+
+def _status_entry(status_list: StatusList, index: int, purpose: str) -> dict[str, str]:
+    return status_entry(status.list_url(status_list), index, purpose, status_list.size)
+
+
+def _locked(credential_id: str | uuid.UUID) -> Credential:
+    try:
+        wanted = uuid.UUID(str(credential_id).removeprefix("urn:uuid:"))
+    except ValueError:
+        raise CredentialNotFound(credential=credential_id) from None
+    found = (
+        Credential.objects.select_for_update()
+        .select_related("learner", "institution", "key", "revocation_list", "suspension_list")
+        .filter(pk=wanted)
+        .first()
+    )
+    if found is None:
+        raise CredentialNotFound(credential=credential_id)
+    return found
+
+
+def _change(
+    actor: Any, credential_id: str | uuid.UUID, reason: str, apply: Callable[[Credential], str]
+) -> Credential:
+    if not reason.strip():
+        raise InvalidInput(gettext_noop("Give the reason: it is kept with the credential and in the ledger."))
+    with transaction.atomic():
+        credential = _locked(credential_id)
+        require(actor, Action.REVOKE_CREDENTIAL, institution_id=credential.institution_id)
+        kind = apply(credential)
+        credential.status_reason = reason.strip()
+        credential.save(update_fields=["revoked_at", "suspended_at", "status_reason"])
+        ledger_append([_event(kind, credential, reason=credential.status_reason)])
+    return credential
+
+
+def _revoke(credential: Credential) -> str:
+    if credential.revoked_at is not None:
+        raise CredentialRevoked(credential=credential.id)
+    credential.revoked_at = timezone.now()
+    status.set_bit(credential.revocation_list, credential.revocation_index, True)
+    return "credential.revoked"
+
+
+def _suspend(credential: Credential) -> str:
+    if credential.revoked_at is not None:
+        raise CredentialRevoked(credential=credential.id)
+    if credential.suspended_at is not None:
+        raise Conflict(
+            gettext_noop("Credential %(credential)s is already suspended."), credential=credential.id
+        )
+    credential.suspended_at = timezone.now()
+    status.set_bit(credential.suspension_list, credential.suspension_index, True)
+    return "credential.suspended"
+
+
+def _reinstate(credential: Credential) -> str:
+    if credential.revoked_at is not None:
+        raise CredentialRevoked(credential=credential.id)
+    if credential.suspended_at is None:
+        raise Conflict(gettext_noop("Credential %(credential)s is not suspended."), credential=credential.id)
+    credential.suspended_at = None
+    status.set_bit(credential.suspension_list, credential.suspension_index, False)
+    return "credential.reinstated"
+
+
+def credential_revoke(*, actor: Any, credential_id: str | uuid.UUID, reason: str) -> Credential:
+    """Revoke for good: the bit is set in the published revocation list."""
+    return _change(actor, credential_id, reason, _revoke)
+
+
+def credential_suspend(*, actor: Any, credential_id: str | uuid.UUID, reason: str) -> Credential:
+    """Suspend while something is looked into; ``credential_reinstate`` lifts it."""
+    return _change(actor, credential_id, reason, _suspend)
+
+
+def credential_reinstate(*, actor: Any, credential_id: str | uuid.UUID, reason: str) -> Credential:
+    return _change(actor, credential_id, reason, _reinstate)
+
+
+def credentials_revoke_for_outcome(outcome: LearningOutcome, reason: str) -> int:
+    """Revoke every credential of an outcome the bank has revoked or amended, inside that change's
+    transaction; returns how many were revoked."""
+    revoked = 0
+    for credential in (
+        Credential.objects.select_for_update()
+        .select_related("learner", "institution", "key", "revocation_list")
+        .filter(outcome=outcome, revoked_at__isnull=True)
+    ):
+        _revoke(credential)
+        credential.status_reason = reason
+        credential.save(update_fields=["revoked_at", "status_reason"])
+        ledger_append([_event("credential.revoked", credential, reason=reason)])
+        revoked += 1
+    return revoked
+
+
+def credential_get(*, actor: Any, credential_id: str | uuid.UUID) -> Credential:
+    """One issued credential, for the learner it is about, its institution and the bank."""
+    try:
+        wanted = uuid.UUID(str(credential_id).removeprefix("urn:uuid:"))
+    except ValueError:
+        raise CredentialNotFound(credential=credential_id) from None
+    credential = (
+        Credential.objects.select_related("learner", "institution", "key", "outcome__entry")
+        .filter(pk=wanted)
+        .first()
+    )
+    if credential is None:
+        raise CredentialNotFound(credential=credential_id)
+    require(
+        actor,
+        Action.ISSUE_CREDENTIAL,
+        institution_id=credential.institution_id,
+        learner_user_id=credential.learner.user_id,
+    )
+    return credential
