@@ -3,12 +3,10 @@ credentials (revoke, suspend, reinstate) and signing keys, and the public verifi
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 from uuid import UUID
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +22,7 @@ from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.credentials import keys, status
 from creditbank.apps.credentials.models import Credential
 from creditbank.apps.credentials.presenters import credential_state, report_out, verify_url
+from creditbank.apps.credentials.qr import qr_svg
 from creditbank.apps.credentials.selectors import certifiable_outcomes, credentials_for, issuer_keys
 from creditbank.apps.credentials.services import (
     credential_get,
@@ -38,13 +37,6 @@ from creditbank.core.credentials.data_integrity import SUITES
 from creditbank.core.credentials.multikey import public_multikey
 from creditbank.core.errors import DomainError, NotFound, gettext_noop
 from creditbank.web.errors import error_message
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (no external image: the CSP allows none)."""
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=4, xmldecl=False, svgns=True, title=url)
-    return out.getvalue().decode("utf-8")
 
 
 @login_required
