@@ -8,13 +8,15 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from creditbank.apps.accounts.learners import identity_index, learner_open
 from creditbank.apps.accounts.models import Institution, InstitutionKind, Learner, Region, Role, User
@@ -214,17 +216,39 @@ def _demo_credentials(user: User) -> None:
             learner=user.learner, entry__code=unit, status=OutcomeStatus.RECORDED
         )
         credential_issue(actor=user, outcome_id=outcome.pk, language=language)
+    # …and shares the Shenzhen course with an employer, as a link that works for a month.
+    from creditbank.apps.credentials.models import ShareLink
+    from creditbank.apps.credentials.sharing import share_create
+
+    if not ShareLink.objects.filter(learner=user.learner).exists():
+        course = LearningOutcome.objects.get(
+            learner=user.learner, entry__code="SZP-SE-101", status=OutcomeStatus.RECORDED
+        )
+        share_create(
+            actor=user,
+            outcome_ids=[course.pk],
+            label="Qianhai Digital (demo employer)",
+            expires_on=timezone.localdate() + timedelta(days=30),
+            language="en",
+        )
 
 
 def demo_credential_links() -> list[str]:
-    """Where an employer verifies the demo learner's credentials (what their QR codes open)."""
-    from creditbank.apps.credentials.models import Credential
+    """Lines to print: where an employer verifies the demo learner's credentials (what their QR
+    codes open), and the record the learner shares."""
+    from creditbank.apps.credentials.models import Credential, ShareLink
     from creditbank.apps.credentials.presenters import verify_url
+    from creditbank.apps.credentials.sharing import share_token
+    from creditbank.apps.credentials.status import public_url
 
-    return [
-        verify_url(c)
-        for c in Credential.objects.filter(learner__user__username="learner").order_by("issued_at")
+    found = Credential.objects.filter(learner__user__username="learner").order_by("issued_at")
+    lines = [
+        f"VERIFY {verify_url(c)}  (a credential of the demo learner, as its QR code opens it)" for c in found
     ]
+    for share in ShareLink.objects.filter(learner__user__username="learner", revoked_at__isnull=True):
+        url = public_url(reverse("shared", args=[share_token(share)]))
+        lines.append(f"SHARED {url}  (what the demo learner shares with {share.label})")
+    return lines
 
 
 def _demo_recognition(operator: User) -> None:

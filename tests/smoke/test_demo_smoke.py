@@ -22,6 +22,7 @@ CLI = Path(sys.executable).with_name("creditbank")
 EXPECTED_ROLES = {"learner", "institution", "assessor", "operator", "employer"}
 HEADER = "learner_number,unit_code,achieved_on,result\n"
 JARS: dict[str, http.cookiejar.CookieJar] = {}
+LINKS: list[tuple[str, str]] = []  # the credential and shared-record links the demo prints
 
 
 def free_port() -> int:
@@ -42,6 +43,8 @@ def read_logins(
             break
         if match := re.match(r"LOGIN role=(\S+) username=(\S+) password=(\S+)", line):
             logins[match[1]] = (match[2], match[3])
+        if match := re.match(r"(VERIFY|SHARED) (\S+)", line):
+            LINKS.append((match[1], match[2]))
         if match := re.match(r"Background worker started \(pid (\d+)\)", line):
             worker_pid = int(match[1])
         if line.startswith("Open http"):
@@ -145,6 +148,17 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
         assert checkpoint["size"] > 800  # the demo's deposits, signed into the ledger
         assert checkpoint["note"].startswith("creditbank.localhost/ledger\n")
         assert (checkpoint["witnesses"], checkpoint["witnessed"]) == (["hk-ips.demo/witness"], True)
+        # An employer opens the demo learner's credentials (what their QR codes lead to) and the
+        # record the learner shares, with no account: each is verified by the bank.
+        assert {kind for kind, _url in LINKS} == {"VERIFY", "SHARED"}
+        for _kind, url in LINKS:
+            assert url.startswith(base), url  # the links lead to this demo, wherever it serves
+            with urllib.request.urlopen(
+                urllib.request.Request(url, headers={"Accept-Language": "en"})
+            ) as page:
+                text = page.read().decode()
+            assert "Not verified" not in text
+            assert "Verified" in text
     finally:
         process.terminate()
         process.wait(timeout=20)

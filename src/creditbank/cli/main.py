@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -109,6 +111,7 @@ def demo(
     from creditbank.demo import demo_bank_load, demo_credential_links
 
     call_command("migrate", interactive=False, verbosity=0)
+    _public_url_for_demo(host, port)
     reference_data_load()
     logins = demo_bank_load()
     url = f"http://{host}:{port}/"
@@ -121,14 +124,24 @@ def demo(
     # Plain lines too, so scripts (and the smoke test) can read the logins.
     for login in logins:
         print(f"LOGIN role={login.role} username={login.username} password={login.password}", flush=True)
-    for link in demo_credential_links():
-        print(f"VERIFY {link}  (a credential of the demo learner, as its QR code opens it)", flush=True)
+    for line in demo_credential_links():
+        print(line, flush=True)
     if serve:
         with _background_worker():
             print(f"Open {url} and sign in. Stop with Ctrl+C.", flush=True)
             call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
     else:
         print(f"Loaded. Serve it with `creditbank serve --port {port}`.", flush=True)
+
+
+def _public_url_for_demo(host: str, port: int) -> None:
+    """The demo's credentials and QR codes link to where it serves, unless the bank's public
+    address is set (CREDITBANK_PUBLIC_URL); the worker it starts inherits the same."""
+    from django.conf import settings
+
+    if "CREDITBANK_PUBLIC_URL" not in os.environ:
+        os.environ["CREDITBANK_PUBLIC_URL"] = f"http://{host}:{port}"
+        settings.CREDITBANK["PUBLIC_URL"] = os.environ["CREDITBANK_PUBLIC_URL"]
 
 
 @contextmanager
@@ -655,6 +668,39 @@ def ledger_export(
 
     size = export_log(actor=_operator(operator), folder=folder)
     out.print(f"wrote {size} entries, the checkpoint and the verifier key to {folder}")
+
+
+@ledger_app.command("as-of")
+@command
+def ledger_as_of(
+    learner: Annotated[str, typer.Option("--learner", help="The learner number.")],
+    on: Annotated[
+        str, typer.Option("--on", help="The date (YYYY-MM-DD): the record at the end of that day.")
+    ],
+    operator: OperatorOption,
+    as_json: JsonOption = False,
+) -> None:
+    """A learner's record as it stood on a past date, rebuilt from the ledger."""
+    from creditbank.apps.deposits.history import learner_named, record_as_of, replayed_out
+    from creditbank.core.errors import InvalidInput
+
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise InvalidInput("--on: %(value)s is not a date (YYYY-MM-DD).", value=on) from None
+    actor = _operator(operator)
+    rows = [replayed_out(r) for r in record_as_of(actor=actor, learner=learner_named(actor, learner), on=day)]
+    if as_json:
+        _print_json({"learner": learner, "on": on, "outcomes": rows})
+        return
+    for row in rows:
+        out.print(
+            f"{row['achieved_on']} {row['unit']:<14} {row['institution']:<12} {row['result']:<6} "
+            f"{row['credits']} {row['credit_system']:<12} {row['status']:<9} entry {row['ledger_seq']}",
+            markup=False,
+        )
+    if not rows:
+        out.print(f"The ledger held no outcome of {learner} on {on}.", markup=False)
 
 
 @ledger_app.command("witness-key")

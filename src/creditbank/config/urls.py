@@ -25,6 +25,7 @@ urlpatterns = [
     path("credentials/", include("creditbank.apps.credentials.urls")),
     path("verify/", credential_views.verify_page, name="verify"),
     path("verify/<uuid:credential_id>/", credential_views.verify_stored, name="verify-stored"),
+    path("shared/<str:token>/", credential_views.shared, name="shared"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

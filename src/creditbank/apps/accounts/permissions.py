@@ -56,6 +56,7 @@ class Action(enum.StrEnum):
     ISSUE_CREDENTIAL = "issue_credential"
     REVOKE_CREDENTIAL = "revoke_credential"
     MANAGE_ISSUER_KEYS = "manage_issuer_keys"
+    SHARE_RECORD = "share_record"
 
 
 # action -> role (None = anonymous) -> scope
@@ -130,6 +131,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     },
     Action.REVOKE_CREDENTIAL: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     Action.MANAGE_ISSUER_KEYS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # Only the learner shares their own record (consent); whoever holds the link may read it.
+    Action.SHARE_RECORD: {"learner": Scope.OWN_RECORD},
 }
 
 ACTION_NAMES = {
@@ -167,6 +170,7 @@ ACTION_NAMES = {
     Action.ISSUE_CREDENTIAL: gettext_noop("issue a credential for this outcome"),
     Action.REVOKE_CREDENTIAL: gettext_noop("revoke or suspend this institution's credentials"),
     Action.MANAGE_ISSUER_KEYS: gettext_noop("manage this institution's signing keys"),
+    Action.SHARE_RECORD: gettext_noop("share this learner's record"),
 }
 
 

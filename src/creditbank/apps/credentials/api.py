@@ -3,9 +3,11 @@ status lists and DID documents for anyone."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from ninja import Body, Router, Schema
 from ninja.responses import Status
@@ -14,8 +16,8 @@ from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require
-from creditbank.apps.credentials import keys
-from creditbank.apps.credentials.models import IssuerKey
+from creditbank.apps.credentials import keys, sharing
+from creditbank.apps.credentials.models import IssuerKey, ShareLink
 from creditbank.apps.credentials.presenters import credential_out, report_out
 from creditbank.apps.credentials.selectors import credentials_for, issuer_keys
 from creditbank.apps.credentials.services import (
@@ -25,6 +27,7 @@ from creditbank.apps.credentials.services import (
     credential_revoke,
     credential_suspend,
 )
+from creditbank.apps.credentials.status import public_url
 from creditbank.apps.credentials.verify import credential_verify
 from creditbank.core.credentials.multikey import public_multikey
 from creditbank.core.errors import NotFound, gettext_noop
@@ -208,3 +211,101 @@ def _institution(actor: Any, code: str | None) -> Institution:
     if found is None:
         raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "")
     return found
+
+
+class ShareIn(Schema):
+    outcome_ids: list[int]
+    label: str
+    expires_on: date
+    language: str = "zh-hans"
+
+
+def share_out(link: ShareLink, *, accesses: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": link.pk,
+        "label": link.label,
+        "url": public_url(reverse("shared", args=[sharing.share_token(link)])),
+        "credentials": [str(c.id) for c in link.credentials.all()],
+        "created_at": link.created_at.isoformat(),
+        "expires_at": link.expires_at.isoformat(),
+        "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+        "opened": link.accesses.filter(refused="").count(),
+    }
+    if accesses:
+        out["accesses"] = [
+            {
+                "at": a.at.isoformat(),
+                "network": a.network,
+                "user_agent": a.user_agent,
+                "refused": a.refused or None,
+            }
+            for a in link.accesses.all()[:500]
+        ]
+    return out
+
+
+@router.post(
+    "/shares", response={201: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Share outcomes"
+)
+def create_share(request: HttpRequest, payload: ShareIn) -> Status[dict[str, Any]]:
+    """A link (with expiry) showing the credentials of the chosen outcomes; learners only, their own."""
+    link, _token = sharing.share_create(
+        actor=actor_of(request),
+        outcome_ids=payload.outcome_ids,
+        label=payload.label,
+        expires_on=payload.expires_on,
+        language=payload.language,
+    )
+    return Status(201, share_out(link))
+
+
+@router.get(
+    "/shares", response={200: list[dict[str, Any]], **ERRORS}, auth=AUTHENTICATED, summary="Your links"
+)
+def list_shares(request: HttpRequest) -> list[dict[str, Any]]:
+    return [share_out(link) for link in sharing.shares_of(actor_of(request))]
+
+
+@router.get(
+    "/shares/{link_id}",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="One link and who opened it",
+)
+def get_share(request: HttpRequest, link_id: int) -> dict[str, Any]:
+    return share_out(sharing.share_get(actor=actor_of(request), link_id=link_id), accesses=True)
+
+
+@router.post(
+    "/shares/{link_id}/revoke",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Withdraw a link",
+)
+def revoke_share(request: HttpRequest, link_id: int) -> dict[str, Any]:
+    return share_out(sharing.share_revoke(actor=actor_of(request), link_id=link_id))
+
+
+@router.get(
+    "/shared/{token}",
+    response={200: dict[str, Any], **ERRORS, 410: ErrorOut},
+    summary="A shared record (no account needed)",
+)
+def open_share(request: HttpRequest, token: str) -> dict[str, Any]:
+    """What the learner shared through the link, each credential with its verification now; the
+    opening is logged for the learner. 410 when the link expired or was withdrawn."""
+    link, found = sharing.share_open(
+        token, address=request.META.get("REMOTE_ADDR", ""), user_agent=request.META.get("HTTP_USER_AGENT", "")
+    )
+    language = get_language() or "en"
+    return {
+        "learner_name": link.learner.full_name,
+        "expires_at": link.expires_at.isoformat(),
+        "credentials": [
+            {
+                "document": c.document,
+                "verification": report_out(credential_verify(c.document, language=language), gettext),
+            }
+            for c in found
+        ],
+    }

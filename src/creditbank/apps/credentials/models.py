@@ -107,3 +107,40 @@ class Credential(models.Model):
 
     def __str__(self) -> str:
         return f"credential {self.id}"
+
+
+class ShareLink(models.Model):
+    """A learner's consent to show chosen credentials to someone holding the link, until it expires
+    or is revoked. The token is looked up by its hash; it is kept encrypted so that the learner can
+    copy the link again."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="share_links")
+    label = models.CharField(_("shared with"), max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_encrypted = models.TextField()
+    credentials = models.ManyToManyField(Credential, related_name="share_links")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"share {self.pk} of {self.learner_id} with {self.label}"
+
+
+class ShareAccess(models.Model):
+    """One opening of a share link: when, and from where as far as the request tells."""
+
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="accesses")
+    at = models.DateTimeField(_("opened"), auto_now_add=True)
+    network = models.CharField(_("network"), max_length=64, blank=True)  # the address, its host part cut off
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    refused = models.CharField(_("refused because"), max_length=16, blank=True)  # "expired", "revoked"
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"access to share {self.link_id} at {self.at}"

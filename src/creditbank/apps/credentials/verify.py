@@ -51,7 +51,7 @@ def parse(text: str | bytes) -> Any:
         except UnicodeDecodeError:
             raise NotACredential(why=gettext_noop("it is not UTF-8 text")) from None
     if not text.strip():
-        raise NotACredential(why=gettext_noop("it is empty"))
+        raise NotACredential(why=gettext_noop("nothing was pasted or uploaded"))
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -4,6 +4,7 @@ credentials (revoke, suspend, reinstate) and signing keys, and the public verifi
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
@@ -19,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, allowed
-from creditbank.apps.credentials import keys, status
+from creditbank.apps.credentials import keys, sharing, status
 from creditbank.apps.credentials.models import Credential
 from creditbank.apps.credentials.presenters import credential_state, report_out, verify_url
 from creditbank.apps.credentials.qr import qr_svg
@@ -31,11 +34,12 @@ from creditbank.apps.credentials.services import (
     credential_revoke,
     credential_suspend,
 )
+from creditbank.apps.credentials.status import public_url
 from creditbank.apps.credentials.verify import credential_verify, parse
 from creditbank.core.credentials.badges import read_badge
 from creditbank.core.credentials.data_integrity import SUITES
 from creditbank.core.credentials.multikey import public_multikey
-from creditbank.core.errors import DomainError, NotFound, gettext_noop
+from creditbank.core.errors import DomainError, InvalidInput, NotFound, gettext_noop
 from creditbank.web.errors import error_message
 
 
@@ -216,3 +220,79 @@ def did_document(request: HttpRequest, code: str) -> HttpResponse:
     except DomainError as exc:
         return HttpResponse(error_message(exc), status=exc.status, content_type="text/plain; charset=utf-8")
     return HttpResponse(json.dumps(document), content_type="application/did+json")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shares(request: HttpRequest) -> HttpResponse:
+    """The learner's links: make one for chosen outcomes, see who opened each, withdraw one."""
+    if not allowed(request.user, Action.SHARE_RECORD, learner_user_id=request.user.pk):
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                sharing.share_revoke(actor=request.user, link_id=int(request.POST.get("link", "0") or 0))
+                messages.success(request, _("The link is withdrawn: it no longer opens."))
+                return redirect("credentials:shares")
+            link, _token = sharing.share_create(
+                actor=request.user,
+                outcome_ids=[int(v) for v in request.POST.getlist("outcome") if v.isdigit()],
+                label=request.POST.get("label", ""),
+                expires_on=_date(request.POST.get("expires_on", "")),
+                language=get_language() or "zh-hans",
+            )
+            messages.success(request, _("Link made. Copy it and send it to whom it is for."))
+            return redirect("credentials:share", link.pk)
+        except DomainError as exc:
+            error = error_message(exc)
+    context = {
+        "links": sharing.shares_of(request.user),
+        "outcomes": certifiable_outcomes(request.user),
+        "default_expiry": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "error": error,
+        "now": timezone.now(),
+    }
+    return render(request, "credentials/shares.html", context, status=422 if error else 200)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(gettext_noop("Give the expiry as a date (YYYY-MM-DD).")) from None
+
+
+@login_required
+def share(request: HttpRequest, link_id: int) -> HttpResponse:
+    try:
+        link = sharing.share_get(actor=request.user, link_id=link_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError:
+        raise PermissionDenied from None
+    url = public_url(reverse("shared", args=[sharing.share_token(link)]))
+    context = {
+        "link": link,
+        "url": url,
+        "qr": mark_safe(qr_svg(url)),  # noqa: S308 (segno's own SVG of our URL)
+        "credentials": link.credentials.select_related("outcome__entry"),
+        "accesses": link.accesses.all()[:200],
+        "now": timezone.now(),
+    }
+    return render(request, "credentials/share.html", context)
+
+
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    """What an employer sees through a learner's link: each shared credential, verified now."""
+    try:
+        link, found = sharing.share_open(
+            token,
+            address=request.META.get("REMOTE_ADDR", ""),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except DomainError as exc:
+        return render(request, "credentials/shared.html", {"error": error_message(exc)}, status=exc.status)
+    language = get_language() or "en"
+    items = [(c, report_out(credential_verify(c.document, language=language), gettext)) for c in found]
+    return render(request, "credentials/shared.html", {"link": link, "items": items})
