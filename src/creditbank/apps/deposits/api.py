@@ -324,3 +324,24 @@ def my_statement(request: HttpRequest, type: str = "", framework: str = "") -> l
         actor=request.user, learner=learner_of(request.user), outcome_type=type, framework=framework
     )
     return [outcome_out(o) for o in found.outcomes]
+
+
+@router.get(
+    "/learners/{number}/record-as-of",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="A learner's record on a past date, from the ledger",
+)
+def record_on(request: HttpRequest, number: str, on: date) -> dict[str, Any]:
+    """``number`` is ``me`` for the learner, or a learner number for the bank's operators. Each
+    outcome says its status then and the ledger entry (``ledger_seq``) whose inclusion proof
+    /ledger/proofs/inclusion serves."""
+    from creditbank.apps.deposits.history import learner_named, record_as_of, replayed_out
+
+    actor = actor_of(request)
+    learner = learner_named(actor, number)
+    return {
+        "learner": learner.public_id,
+        "on": on.isoformat(),
+        "outcomes": [replayed_out(r) for r in record_as_of(actor=actor, learner=learner, on=on)],
+    }

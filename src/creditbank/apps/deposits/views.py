@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -188,6 +189,23 @@ def outcome(request: HttpRequest, outcome_id: int) -> HttpResponse:
     return render(request, "deposits/outcome.html", context, status=422 if context.get("error") else 200)
 
 
+def _as_of(request: HttpRequest, learner: Any) -> dict[str, Any] | None:
+    """The record as the ledger shows it at the end of ?as_of=YYYY-MM-DD, or why it cannot be shown."""
+    from creditbank.apps.deposits.history import record_as_of
+
+    raw = request.GET.get("as_of", "")
+    if not raw:
+        return None
+    try:
+        on = date.fromisoformat(raw)
+    except ValueError:
+        return {"on": raw, "error": _("The date is written YYYY-MM-DD.")}
+    try:
+        return {"on": on, "items": record_as_of(actor=request.user, learner=learner, on=on)}
+    except DomainError as exc:
+        return {"on": on, "error": error_message(exc)}
+
+
 @login_required
 def my_statement(request: HttpRequest) -> HttpResponse:
     try:
@@ -255,6 +273,7 @@ def my_statement(request: HttpRequest) -> HttpResponse:
         request,
         "deposits/statement.html",
         {
+            "as_of": _as_of(request, learner),
             "statement": found,
             "types": list(OutcomeType),
             "params": request.GET,
