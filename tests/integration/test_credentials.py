@@ -283,3 +283,19 @@ def test_the_cli_issues_verifies_and_revokes(bank: dict, wong_u101: LearningOutc
     assert runner.invoke(app, ["credential", "verify", str(tmp_path / "missing.json")]).exit_code == 1
     keys = runner.invoke(app, ["keys", "list", "--operator", "operator", "--json"])
     assert [k["institution"] for k in json.loads(keys.stdout)] == ["sz-poly"]
+
+
+def test_the_verifier_shows_the_levels_published_equivalents(bank: dict, people: dict) -> None:
+    from creditbank.apps.deposits.services import deposit_batch
+
+    deposit_batch(
+        actor=people["operator"],
+        rows=[{"learner_number": bank["wong"].public_id, "unit_code": "HK-201", "achieved_on": "2024-05-01", "result": "pass"}],
+        idempotency_key="cred-HK-201",
+        institution_code="hk-ips",
+    )  # fmt: skip
+    outcome = LearningOutcome.objects.get(entry__code="HK-201")
+    report = credential_verify(credential_issue(actor=people["operator"], outcome_id=outcome.pk).document)
+    # HKQF 4 is referenced to NZQF 5 and 6 through published correspondences, nothing inferred.
+    assert ("NZQF", "Level 5") in report.standing.equivalents
+    assert all(framework != "HKQF" for framework, _level in report.standing.equivalents)

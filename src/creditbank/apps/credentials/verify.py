@@ -33,7 +33,6 @@ from creditbank.core.errors import DomainError, InvalidInput, gettext_noop
 from creditbank.core.reasons import Reason, reason
 
 MAX_BYTES = 1024 * 1024
-EQUIVALENT_FRAMEWORKS = ("EQF", "HKQF", "GDLEQF", "MOQF")
 
 
 class NotACredential(InvalidInput):
@@ -127,20 +126,23 @@ def _award_date(summary: BadgeSummary) -> date | None:
         return None
 
 
-def _equivalents(level_code: str | None, language: str) -> list[tuple[str, str]]:
-    """The level's published equivalents in the frameworks verifiers in the region read most."""
+def _equivalents(level_code: str | None, language: str, most: int = 4) -> list[tuple[str, str]]:
+    """The level's equivalents that published referencing supports (never inferred from numbers),
+    Greater Bay Area frameworks first."""
     reg = registry()
     try:
         level = reg.graph.level(level_code or "")
     except KeyError:
         return []
-    out = []
-    for target in EQUIVALENT_FRAMEWORKS:
-        if target == level.framework_code or target not in reg.frameworks:
+    out: list[tuple[str, str]] = []
+    for framework in reg.ordered_frameworks():
+        if framework.code == level.framework_code:
             continue
-        for match in reg.graph.map_level(level, target).matches[:1]:
-            out.append((reg.framework(target).short_name.get(language), match.level.label.get(language)))
-    return out
+        matches = reg.graph.map_level(level, framework.code).matches
+        out += [(framework.short_name.get(language), m.level.label.get(language)) for m in matches[:2]]
+        if len(out) >= most:
+            break
+    return out[:most]
 
 
 def _issued_here(document: Any) -> Credential | None:
