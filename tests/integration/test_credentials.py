@@ -299,3 +299,28 @@ def test_the_verifier_shows_the_levels_published_equivalents(bank: dict, people:
     # HKQF 4 is referenced to NZQF 5 and 6 through published correspondences, nothing inferred.
     assert ("NZQF", "Level 5") in report.standing.equivalents
     assert all(framework != "HKQF" for framework, _level in report.standing.equivalents)
+
+
+def test_the_certificate_is_served_to_those_who_may_see_the_credential(
+    bank: dict, people: dict, wong_u101: LearningOutcome, client: Any, tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from creditbank.cli.main import app
+
+    credential = credential_issue(actor=wong(bank), outcome_id=wong_u101.pk, language="en")
+    login(client, wong(bank))
+    page = client.get(f"/credentials/{credential.id}/certificate.pdf")
+    assert page.status_code == 200
+    assert page["Content-Type"] == "application/pdf"
+    assert page.content.startswith(b"%PDF")
+    login(client, people["institution"])
+    assert client.get(f"/api/v1/credentials/{credential.id}/certificate.pdf").content.startswith(b"%PDF")
+    login(client, people["learner"])  # another learner
+    assert client.get(f"/credentials/{credential.id}/certificate.pdf").status_code == 403
+    out = tmp_path / "certificate.pdf"
+    result = CliRunner().invoke(
+        app, ["credential", "certificate", str(credential.id), "-o", str(out), "--operator", "operator"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")

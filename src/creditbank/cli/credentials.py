@@ -89,6 +89,22 @@ def credential_verify_command(
         raise typer.Exit(1)
 
 
+@credential_app.command("certificate")
+@command
+def credential_certificate_command(
+    credential_id: Annotated[str, typer.Argument(help="The credential's id (uuid).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the PDF.")],
+    operator: OperatorOption,
+) -> None:
+    """Write the printable certificate (PDF, with the QR code that verifies it)."""
+    from creditbank.apps.credentials.certificates import certificate_pdf
+    from creditbank.apps.credentials.services import credential_get
+
+    credential = credential_get(actor=operator_user(operator), credential_id=credential_id)
+    output.write_bytes(certificate_pdf(credential))
+    err.print(f"Certificate of {credential.id} written to {output}", markup=False)
+
+
 def _status_command(action: str, credential_id: str, reason: str, operator: str) -> None:
     from creditbank.apps.credentials import services
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from ninja import Body, Router, Schema
@@ -125,6 +125,23 @@ def list_credentials(request: HttpRequest, limit: int = 100) -> list[dict[str, A
 )
 def get_credential(request: HttpRequest, credential_id: str) -> dict[str, Any]:
     return credential_out(credential_get(actor=actor_of(request), credential_id=credential_id))
+
+
+@router.get(
+    "/credentials/{credential_id}/certificate.pdf",
+    response={200: bytes, **ERRORS},
+    auth=AUTHENTICATED,
+    summary="The certificate to print (PDF)",
+)
+def certificate(request: HttpRequest, credential_id: str) -> HttpResponse:
+    """A4, in the credential's language, with a QR code leading to its verification; a revoked or
+    suspended credential's certificate says so."""
+    from creditbank.apps.credentials.certificates import certificate_pdf
+
+    credential = credential_get(actor=actor_of(request), credential_id=credential_id)
+    response = HttpResponse(certificate_pdf(credential), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{credential.id}.pdf"'
+    return response
 
 
 @router.post(

@@ -12,4 +12,5 @@ urlpatterns = [
     path("issuers/<slug:code>/did.json", views.did_document, name="did"),
     path("<uuid:credential_id>/", views.detail, name="detail"),
     path("<uuid:credential_id>/download/", views.download, name="download"),
+    path("<uuid:credential_id>/certificate.pdf", views.certificate, name="certificate"),
 ]

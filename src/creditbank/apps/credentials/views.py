@@ -129,6 +129,21 @@ def download(request: HttpRequest, credential_id: UUID) -> HttpResponse:
 
 
 @login_required
+def certificate(request: HttpRequest, credential_id: UUID) -> HttpResponse:
+    """The printable certificate (PDF, in the credential's language) whose QR code verifies it."""
+    from creditbank.apps.credentials.certificates import certificate_pdf
+
+    credential = _readable(request, credential_id)
+    try:
+        document = certificate_pdf(credential)
+    except DomainError as exc:
+        return render(request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status)
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{credential.id}.pdf"'
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def issuer_key_list(request: HttpRequest) -> HttpResponse:
     if not allowed(request.user, Action.MANAGE_ISSUER_KEYS):
