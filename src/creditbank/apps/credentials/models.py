@@ -134,7 +134,7 @@ class ShareAccess(models.Model):
     """One opening of a share link: when, and from where as far as the request tells."""
 
     link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="accesses")
-    at = models.DateTimeField(_("opened"), auto_now_add=True)
+    at = models.DateTimeField(_("opened at"), auto_now_add=True)
     network = models.CharField(_("network"), max_length=64, blank=True)  # the address, its host part cut off
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
     refused = models.CharField(_("refused because"), max_length=16, blank=True)  # "expired", "revoked"

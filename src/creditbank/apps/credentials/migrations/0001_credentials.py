@@ -168,7 +168,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("at", models.DateTimeField(auto_now_add=True, verbose_name="opened")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="opened at")),
                 ("network", models.CharField(blank=True, max_length=64, verbose_name="network")),
                 ("user_agent", models.CharField(blank=True, max_length=200, verbose_name="browser")),
                 ("refused", models.CharField(blank=True, max_length=16, verbose_name="refused because")),
