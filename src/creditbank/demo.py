@@ -72,6 +72,14 @@ INSTITUTIONS = [
         Region.GUANGDONG,
         "Foshan",
     ),
+    (
+        "qh-digital",
+        "Qianhai Digital Services Co.",
+        "前海数字服务有限公司",
+        InstitutionKind.ENTERPRISE,
+        Region.GUANGDONG,
+        "Shenzhen",
+    ),
 ]
 
 # Invented but valid unified social credit codes for the mainland demo institutions.
@@ -90,6 +98,7 @@ PEOPLE = [
     ("assessor2", "林美玲 Lam Mei-ling (independent QA reviewer)", Role.ASSESSOR, None),
     ("operator", "周敏 Zhou Min (credit bank centre)", Role.OPERATOR, None),
     ("employer", "何嘉欣 Ho Ka-yan (employer)", Role.EMPLOYER, None),
+    ("enterprise", "吴婷 Wu Ting (HR, Qianhai Digital)", Role.INSTITUTION, "qh-digital"),
 ]
 
 
@@ -144,6 +153,7 @@ def demo_bank_load() -> list[Login]:
         _demo_transfer(User.objects.get(username="learner"))
         _demo_standards(operator)
         _demo_credentials(User.objects.get(username="learner"))
+        _demo_collective(User.objects.get(username="enterprise"))
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -231,6 +241,53 @@ def _demo_credentials(user: User) -> None:
             expires_on=timezone.localdate() + timedelta(days=30),
             language="en",
         )
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
+GIVEN = "伟芳娜敏静丽强磊洋艳勇军杰娟涛明超秀霞平刚桂英华玲"
+
+
+def demo_roster(count: int = 200) -> list[dict[str, str]]:
+    """Qianhai Digital's staff list: made-up people with valid mainland identity numbers."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    rows = []
+    for n in range(count):
+        body = f"440305{1991 + n % 15}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"  # Nanshan exists since 1990
+        number = body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+        name = SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)] + GIVEN[(n * 3 + 1) % len(GIVEN)]
+        rows.append(
+            {"full_name": name, "id_scheme": "cn_ric", "id_number": number, "id_country": "", "region": "GD", "member_ref": f"QH{n + 1:04d}"}
+        )  # fmt: skip
+    return rows
+
+
+def _demo_collective(hr: User) -> None:
+    """The enterprise registers its 200 staff by file (once; the same file again registers nothing)."""
+    from creditbank.apps.accounts.collective import collective_register
+
+    enterprise = Institution.objects.get(code="qh-digital")
+    collective_register(actor=hr, institution=enterprise, rows=demo_roster(), file_name="qianhai-staff.csv")
+
+
+def demo_activation_line() -> str:
+    """One registered person's details, so that whoever runs the demo can activate as them."""
+    from creditbank.apps.accounts.collective import roster_code
+    from creditbank.apps.accounts.models import RosterEntry
+
+    entry = (
+        RosterEntry.objects.filter(learner__user__isnull=True, registration__institution__code="qh-digital")
+        .exclude(code_encrypted="")
+        .select_related("learner")
+        .order_by("pk")
+        .first()
+    )
+    if entry is None:
+        return "ACTIVATE (every demo staff member has activated)"
+    number = {r["member_ref"]: r["id_number"] for r in demo_roster()}[entry.member_ref]
+    return (
+        f"ACTIVATE at /account/activate/: learner number {entry.learner.public_id}, code {roster_code(entry)}, "
+        f"identity number {number} ({entry.learner.full_name}, registered by Qianhai Digital)"
+    )
 
 
 def demo_credential_links() -> list[str]:

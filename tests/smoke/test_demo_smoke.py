@@ -22,6 +22,7 @@ CLI = Path(sys.executable).with_name("creditbank")
 EXPECTED_ROLES = {"learner", "institution", "assessor", "operator", "employer"}
 HEADER = "learner_number,unit_code,achieved_on,result\n"
 JARS: dict[str, http.cookiejar.CookieJar] = {}
+ACTIVATION: list[str] = []  # learner number, code, identity number of one registered staff member
 LINKS: list[tuple[str, str]] = []  # the credential and shared-record links the demo prints
 
 
@@ -43,6 +44,8 @@ def read_logins(
             break
         if match := re.match(r"LOGIN role=(\S+) username=(\S+) password=(\S+)", line):
             logins[match[1]] = (match[2], match[3])
+        if match := re.match(r"ACTIVATE .*learner number (\S+), code (\S+), identity number (\S+) ", line):
+            ACTIVATION.extend(match.groups())
         if match := re.match(r"(VERIFY|SHARED) (\S+)", line):
             LINKS.append((match[1], match[2]))
         if match := re.match(r"Background worker started \(pid (\d+)\)", line):
@@ -148,6 +151,21 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
         assert checkpoint["size"] > 800  # the demo's deposits, signed into the ledger
         assert checkpoint["note"].startswith("creditbank.localhost/ledger\n")
         assert (checkpoint["witnesses"], checkpoint["witnessed"]) == (["hk-ips.demo/witness"], True)
+        # One of the 200 staff the demo enterprise registered activates their own account.
+        number, code, id_number = ACTIVATION
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        opener.open(f"{base}/account/activate/").read()
+        token = next(c.value for c in jar if c.name == "csrftoken")
+        form = {"learner_number": number, "code": code, "id_number": id_number, "username": "staff-smoke",
+                "password": "a long smoke password 7", "password2": "a long smoke password 7", "csrfmiddlewaretoken": token}  # fmt: skip
+        request = urllib.request.Request(
+            f"{base}/account/activate/",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Referer": f"{base}/account/activate/"},
+        )
+        with opener.open(request) as response:
+            assert response.url == f"{base}/account/me/", response.url
         # An employer opens the demo learner's credentials (what their QR codes lead to) and the
         # record the learner shares, with no account: each is verified by the bank.
         assert {kind for kind, _url in LINKS} == {"VERIFY", "SHARED"}

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from creditbank.api import errors
 from creditbank.apps.accounts.api import router as accounts_router
+from creditbank.apps.accounts.collective_api import router as collective_router
 from creditbank.apps.accreditation.api import router as accreditation_router
 from creditbank.apps.credentials.api import router as credentials_router
 from creditbank.apps.deposits.api import router as deposits_router
@@ -30,6 +31,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", frameworks_router)
 api.add_router("/", accounts_router)
+api.add_router("/", collective_router)
 api.add_router("/", register_router)
 api.add_router("/", accreditation_router)
 api.add_router("/", deposits_router)

@@ -108,7 +108,7 @@ def demo(
     from django.core.management import call_command
 
     from creditbank.apps.frameworks.services import reference_data_load
-    from creditbank.demo import demo_bank_load, demo_credential_links
+    from creditbank.demo import demo_activation_line, demo_bank_load, demo_credential_links
 
     call_command("migrate", interactive=False, verbosity=0)
     _public_url_for_demo(host, port)
@@ -126,6 +126,7 @@ def demo(
         print(f"LOGIN role={login.role} username={login.username} password={login.password}", flush=True)
     for line in demo_credential_links():
         print(line, flush=True)
+    print(demo_activation_line(), flush=True)
     if serve:
         with _background_worker():
             print(f"Open {url} and sign in. Stop with Ctrl+C.", flush=True)
@@ -394,6 +395,53 @@ def learners_find(
         actor=_operator(operator), id_scheme=id_scheme, id_number=id_number, id_country=country
     )
     out.print(f"{learner.public_id} {learner.full_name} ({learner.region})", highlight=False)
+
+
+@learners_app.command("register")
+@command
+def learners_register(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="CSV or XLSX roster")
+    ],
+    institution: Annotated[str, typer.Option("--institution", help="Code of the school or enterprise")],
+    operator: OperatorOption,
+    good_rows_only: Annotated[
+        bool, typer.Option("--good-rows-only", help="Register the good rows, report the rest.")
+    ] = False,
+    codes: Annotated[
+        Path | None, typer.Option("--codes", help="Write the activation codes to this CSV file.")
+    ] = None,
+) -> None:
+    """Register a school's or enterprise's people from a file (集体开户); each activates with a code."""
+    from creditbank.apps.accounts import collective
+    from creditbank.apps.accounts.collective_views import activation_url, read_roster
+    from creditbank.apps.accounts.models import Institution
+    from creditbank.core.errors import DomainError, NotFound
+
+    found = Institution.objects.filter(code=institution).first()
+    if found is None:
+        raise NotFound("There is no institution %(code)s.", code=institution)
+    try:
+        done = collective.collective_register(
+            actor=_operator(operator),
+            institution=found,
+            rows=read_roster(file.read_bytes(), file.name),
+            file_name=file.name,
+            good_rows_only=good_rows_only,
+        )
+    except DomainError as exc:
+        for issue in exc.details.get("report", [])[:50]:
+            err.print(f"line {issue['line']}: {'; '.join(issue['problems'])}", markup=False, highlight=False)
+        raise
+    registration = done.registration
+    out.print(
+        f"{'Already registered' if done.replayed else 'Registered'} {file.name} for {institution}: "
+        f"{registration.created} new accounts, {registration.existing} existing, {registration.rejected} rows refused.",
+        markup=False,
+    )
+    if codes is not None:
+        codes.write_text(collective.codes_csv(registration, activation_url()), encoding="utf-8")
+        out.print(f"Activation codes written to {codes}", markup=False)
 
 
 @register_app.command("import")

@@ -41,6 +41,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
     if allowed(user, Action.FIND_LEARNER):
         items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "accounts:learners"))
+    if allowed(user, Action.REGISTER_COLLECTIVE):
+        items.append(
+            NavItem(_("Collective registration"), reverse("accounts:registrations"), "accounts:registrations")
+        )
     if allowed(user, Action.MANAGE_REGISTER):
         items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
     if allowed(user, Action.MANAGE_RECOGNITION):

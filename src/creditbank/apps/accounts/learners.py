@@ -77,7 +77,7 @@ def learner_open(
             gettext_noop("This person already has lifelong learning account %(learner)s."), learner=existing
         )
     with transaction.atomic():
-        user = _create_sign_in(sign_in, name) if sign_in else None
+        user = sign_in_create(sign_in, name) if sign_in else None
         staff = actor if not self_service else None
         try:
             learner = Learner.objects.create(
@@ -97,7 +97,8 @@ def learner_open(
     return learner
 
 
-def _create_sign_in(sign_in: SignIn, name: str) -> User:
+def sign_in_create(sign_in: SignIn, name: str) -> User:
+    """A learner's own username and password (checked by the password validators)."""
     username = sign_in.username.strip()
     if not username or User.objects.filter(username__iexact=username).exists():
         raise InvalidInput(

@@ -160,3 +160,51 @@ class Learner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.full_name}"
+
+
+class CollectiveRegistration(models.Model):
+    """One file of students or staff registered by an institution or enterprise (集体开户)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="registrations")
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(_("new accounts"), default=0)
+    existing = models.PositiveIntegerField(_("existing accounts"), default=0)
+    rejected = models.PositiveIntegerField(_("rows refused"), default=0)
+    problems = models.JSONField(default=list)  # [{"line": n, "problems": [...]}] of the refused rows
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_via_key = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "content_hash"], name="one_registration_per_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"registration {self.pk} of {self.institution.code}"
+
+
+class RosterEntry(models.Model):
+    """A person on an institution's roster, with the one-time code that activates their account."""
+
+    registration = models.ForeignKey(CollectiveRegistration, on_delete=models.PROTECT, related_name="entries")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="roster_entries")
+    member_ref = models.CharField(_("student or staff number"), max_length=64, blank=True)
+    new_account = models.BooleanField(default=True)  # False: the person already had an account
+    code_encrypted = models.TextField(blank=True)  # empty once activated, or when no code is needed
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "learner"], name="one_entry_per_learner")
+        ]
+        indexes = [models.Index(fields=["learner"], name="roster_entry_learner")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} on registration {self.registration_id}"

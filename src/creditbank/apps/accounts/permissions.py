@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     REVOKE_CREDENTIAL = "revoke_credential"
     MANAGE_ISSUER_KEYS = "manage_issuer_keys"
     SHARE_RECORD = "share_record"
+    REGISTER_COLLECTIVE = "register_collective"
 
 
 # action -> role (None = anonymous) -> scope
@@ -133,6 +134,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.MANAGE_ISSUER_KEYS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     # Only the learner shares their own record (consent); whoever holds the link may read it.
     Action.SHARE_RECORD: {"learner": Scope.OWN_RECORD},
+    # Schools and enterprises register their students or staff in bulk; the bank for anyone.
+    Action.REGISTER_COLLECTIVE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
 
 ACTION_NAMES = {
@@ -171,6 +174,7 @@ ACTION_NAMES = {
     Action.REVOKE_CREDENTIAL: gettext_noop("revoke or suspend this institution's credentials"),
     Action.MANAGE_ISSUER_KEYS: gettext_noop("manage this institution's signing keys"),
     Action.SHARE_RECORD: gettext_noop("share this learner's record"),
+    Action.REGISTER_COLLECTIVE: gettext_noop("register this institution's students or staff"),
 }
 
 

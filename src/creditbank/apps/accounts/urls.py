@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditbank.apps.accounts import learner_views, views
+from creditbank.apps.accounts import collective_views, learner_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("signup/", learner_views.signup, name="signup"),
     path("institutions/", views.institutions, name="institutions"),
     path("assessors/", views.assessors, name="assessors"),
+    path("collective/", collective_views.registrations, name="registrations"),
+    path("collective/<int:registration_id>/", collective_views.registration, name="registration"),
+    path("activate/", collective_views.activate, name="activate"),
 ]
