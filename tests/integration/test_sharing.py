@@ -78,7 +78,7 @@ def test_a_withdrawn_or_expired_link_is_refused_and_the_attempt_logged(
         actor=bank["wong"].user, outcome_ids=[wong_u101.pk], label="Beta", expires_on=tomorrow_plus(1)
     )
     ShareLink.objects.filter(pk=other.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    expired = client.get(f"/api/v1/shared/{other_token}")
+    expired = client.get(f"/api/v1/shared/{other_token}", HTTP_ACCEPT_LANGUAGE="en")
     assert expired.status_code == 410
     assert "expired on" in expired.json()["message"]
     assert list(ShareAccess.objects.order_by("pk").values_list("refused", flat=True)) == [
