@@ -154,6 +154,7 @@ def demo_bank_load() -> list[Login]:
         _demo_standards(operator)
         _demo_credentials(User.objects.get(username="learner"))
         _demo_collective(User.objects.get(username="enterprise"))
+        _demo_records(User.objects.get(username="learner"), User.objects.get(username="institution"))
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -245,6 +246,28 @@ def _demo_credentials(user: User) -> None:
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗梁"
 GIVEN = "伟芳娜敏静丽强磊洋艳勇军杰娟涛明超秀霞平刚桂英华玲"
+
+
+def _demo_records(user: User, staff: User) -> None:
+    """Learning without credit in the demo learner's record: a placement Shenzhen Polytechnic attests
+    and volunteering the learner declares (once)."""
+    from creditbank.apps.deposits.models import LearningRecord
+    from creditbank.apps.deposits.records import record_add
+
+    if LearningRecord.objects.filter(learner=user.learner).exists():
+        return
+    record_add(
+        actor=staff,
+        learner=user.learner,
+        data={"kind": "work_experience", "title": "Software testing placement", "organisation": "Qianhai Digital",
+              "started_on": "2024-07-01", "ended_on": "2024-08-31", "hours": "320"},
+    )  # fmt: skip
+    record_add(
+        actor=user,
+        learner=user.learner,
+        data={"kind": "community_activity", "title": "Coding club volunteer tutor", "organisation": "Nanshan library",
+              "started_on": "2023-09-01", "hours": "60"},
+    )  # fmt: skip
 
 
 def demo_roster(count: int = 200) -> list[dict[str, str]]:

@@ -397,6 +397,36 @@ def learners_find(
     out.print(f"{learner.public_id} {learner.full_name} ({learner.region})", highlight=False)
 
 
+@learners_app.command("record")
+@command
+def learners_record(
+    learner: Annotated[str, typer.Option("--learner", help="The learner number.")],
+    kind: Annotated[
+        str,
+        typer.Option("--kind", help="work_experience, community_activity, learning_points or other_learning"),
+    ],
+    title: Annotated[str, typer.Option("--title", help="What was done or learnt.")],
+    started_on: Annotated[str, typer.Option("--from", help="YYYY-MM-DD")],
+    operator: OperatorOption,
+    ended_on: Annotated[str, typer.Option("--until", help="YYYY-MM-DD")] = "",
+    organisation: Annotated[str, typer.Option("--organisation")] = "",
+    hours: Annotated[str, typer.Option("--hours")] = "",
+    points: Annotated[str, typer.Option("--points")] = "",
+) -> None:
+    """Record learning that earns no credit in a learner's lifelong record (e.g. imported points)."""
+    from creditbank.apps.deposits.history import learner_named
+    from creditbank.apps.deposits.records import record_add
+
+    actor = _operator(operator)
+    record = record_add(
+        actor=actor,
+        learner=learner_named(actor, learner),
+        data={"kind": kind, "title": title, "started_on": started_on, "ended_on": ended_on,
+              "organisation": organisation, "hours": hours, "points": points},
+    )  # fmt: skip
+    out.print(f"Recorded {record.kind} {record.pk} for {learner} (no credit).", markup=False)
+
+
 @learners_app.command("register")
 @command
 def learners_register(

@@ -39,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
+        items.append(NavItem(_("Other learning"), reverse("deposits:records"), "deposits:records"))
     if allowed(user, Action.FIND_LEARNER):
         items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "accounts:learners"))
     if allowed(user, Action.REGISTER_COLLECTIVE):

@@ -142,7 +142,7 @@ def learner_identity(learner: Learner) -> Identity:
 def learner_export(*, actor: Any, learner: Learner) -> dict[str, Any]:
     """Everything the bank holds about a learner, for the learner (or an operator acting for them)."""
     require(actor, Action.VIEW_LEARNER_RECORD, learner_user_id=learner.user_id)
-    from creditbank.apps.deposits.models import LearningOutcome  # deposits builds on accounts
+    from creditbank.apps.deposits.models import LearningOutcome, LearningRecord  # deposits builds on accounts
 
     identity = learner_identity(learner)
     user = learner.user
@@ -188,5 +188,20 @@ def learner_export(*, actor: Any, learner: Learner) -> dict[str, Any]:
                 "evidence": o.evidence,
             }
             for o in outcomes
+        ],
+        "learning_without_credit": [
+            {
+                "id": r.pk,
+                "kind": r.kind,
+                "title": r.title,
+                "organisation": r.organisation,
+                "started_on": r.started_on.isoformat(),
+                "ended_on": r.ended_on.isoformat() if r.ended_on else None,
+                "hours": str(r.hours) if r.hours is not None else None,
+                "points": str(r.points) if r.points is not None else None,
+                "attested_by": r.institution.code if r.institution else None,
+                "withdrawn_at": r.withdrawn_at.isoformat() if r.withdrawn_at else None,
+            }
+            for r in LearningRecord.objects.select_related("institution").filter(learner=learner)
         ],
     }

@@ -58,6 +58,7 @@ class Action(enum.StrEnum):
     MANAGE_ISSUER_KEYS = "manage_issuer_keys"
     SHARE_RECORD = "share_record"
     REGISTER_COLLECTIVE = "register_collective"
+    RECORD_LEARNING = "record_learning"
 
 
 # action -> role (None = anonymous) -> scope
@@ -136,6 +137,13 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.SHARE_RECORD: {"learner": Scope.OWN_RECORD},
     # Schools and enterprises register their students or staff in bulk; the bank for anyone.
     Action.REGISTER_COLLECTIVE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # Learning that earns no credit: the learner declares their own; an institution attests what
+    # it saw (and withdraws only its own); the bank any.
+    Action.RECORD_LEARNING: {
+        "operator": Scope.ANY,
+        "institution": Scope.OWN_INSTITUTION,
+        "learner": Scope.OWN_RECORD,
+    },
 }
 
 ACTION_NAMES = {
@@ -175,6 +183,7 @@ ACTION_NAMES = {
     Action.MANAGE_ISSUER_KEYS: gettext_noop("manage this institution's signing keys"),
     Action.SHARE_RECORD: gettext_noop("share this learner's record"),
     Action.REGISTER_COLLECTIVE: gettext_noop("register this institution's students or staff"),
+    Action.RECORD_LEARNING: gettext_noop("record learning that earns no credit"),
 }
 
 

@@ -26,7 +26,7 @@ from creditbank.apps.deposits.services import (
     outcome_get,
     outcome_revoke,
 )
-from creditbank.core.errors import DomainError, NotFound
+from creditbank.core.errors import DomainError, NotFound, gettext_noop
 
 router = Router(tags=["deposits"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -345,3 +345,90 @@ def record_on(request: HttpRequest, number: str, on: date) -> dict[str, Any]:
         "on": on.isoformat(),
         "outcomes": [replayed_out(r) for r in record_as_of(actor=actor, learner=learner, on=on)],
     }
+
+
+class RecordIn(Schema):
+    kind: str
+    title: str
+    started_on: str
+    ended_on: str = ""
+    organisation: str = ""
+    hours: str = ""
+    points: str = ""
+    description: str = ""
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+def record_out(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "kind": record.kind,
+        "title": record.title,
+        "organisation": record.organisation,
+        "started_on": record.started_on.isoformat(),
+        "ended_on": record.ended_on.isoformat() if record.ended_on else None,
+        "hours": str(record.hours) if record.hours is not None else None,
+        "points": str(record.points) if record.points is not None else None,
+        "description": record.description,
+        "attested_by": record.institution.code if record.institution else None,
+        "credit": None,  # learning records never carry credit
+        "withdrawn_at": record.withdrawn_at.isoformat() if record.withdrawn_at else None,
+    }
+
+
+def _record_learner(actor: Any, number: str) -> Any:
+    """``me``, or a learner number for institutions (attesting) and the bank."""
+    from creditbank.apps.accounts.models import Learner
+
+    if number.strip().lower() == "me":
+        return learner_of(actor)
+    require(actor, Action.RECORD_LEARNING, institution_id=getattr(actor, "institution_id", None))
+    learner = Learner.objects.filter(public_id=number.strip().upper()).first()
+    if learner is None:
+        raise NotFound(gettext_noop("There is no learner %(number)s."), number=number)
+    return learner
+
+
+@router.post(
+    "/learners/{number}/records",
+    response={201: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Record learning that earns no credit",
+)
+def add_record(request: HttpRequest, number: str, payload: RecordIn) -> Status[dict[str, Any]]:
+    """Work experience, community activity, learning points…: self-declared by the learner (``me``),
+    attested by the institution that records it. Never counted as credit."""
+    from creditbank.apps.deposits.records import record_add
+
+    actor = actor_of(request)
+    record = record_add(actor=actor, learner=_record_learner(actor, number), data=payload.dict())
+    return Status(201, record_out(record))
+
+
+@router.get(
+    "/learners/{number}/records",
+    response={200: list[dict[str, Any]], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="A learner's learning that earns no credit",
+)
+def list_records(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    from creditbank.apps.deposits.history import learner_named
+    from creditbank.apps.deposits.records import records_of
+
+    actor = actor_of(request)
+    return [record_out(r) for r in records_of(actor=actor, learner=learner_named(actor, number))]
+
+
+@router.post(
+    "/records/{record_id}/withdraw",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Withdraw a record (it stays on file, marked)",
+)
+def withdraw_record(request: HttpRequest, record_id: int, payload: WithdrawIn) -> dict[str, Any]:
+    from creditbank.apps.deposits.records import record_withdraw
+
+    return record_out(record_withdraw(actor=actor_of(request), record_id=record_id, reason=payload.reason))

@@ -182,3 +182,35 @@ class DepositJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class LearningRecord(models.Model):
+    """Learning that earns no credit (work experience, community activity, learning points): kept
+    beside the outcomes, never counted by transfers or pathways. A learner's own record is
+    self-declared; one an institution records is attested by it."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="records")
+    kind = models.CharField(_("kind"), max_length=24)
+    title = models.CharField(_("title"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=9, decimal_places=2, null=True, blank=True)
+    points = models.DecimalField(_("points"), max_digits=9, decimal_places=2, null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    institution = models.ForeignKey(  # the attesting institution; empty when self-declared
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        indexes = [models.Index(fields=["learner", "-started_on"], name="record_learner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.kind} {self.title}"

@@ -12,4 +12,5 @@ urlpatterns = [
     path("jobs/<int:job_id>/problems.csv", views.job_problems_csv, name="job_problems"),
     path("outcomes/<int:outcome_id>/", views.outcome, name="outcome"),
     path("statement/", views.my_statement, name="statement"),
+    path("records/", views.records, name="records"),
 ]

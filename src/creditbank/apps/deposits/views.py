@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from creditbank.apps.accounts.learners import learner_of
-from creditbank.apps.accounts.permissions import Action, allowed
+from creditbank.apps.accounts.permissions import Action, allowed, role_of
 from creditbank.apps.deposits import files, selectors
 from creditbank.apps.deposits.jobs import job_get, job_submit, runs_in_background
 from creditbank.apps.deposits.models import DepositJob, ImportBatch, LearningOutcome
@@ -29,7 +31,7 @@ from creditbank.apps.deposits.services import (
 )
 from creditbank.config.checks import option
 from creditbank.core.deposits import COLUMNS, OutcomeType
-from creditbank.core.errors import DomainError, NotFound
+from creditbank.core.errors import DomainError, NotFound, gettext_noop
 from creditbank.web.errors import error_message
 from creditbank.web.institutions import institution_choice
 
@@ -206,6 +208,32 @@ def _as_of(request: HttpRequest, learner: Any) -> dict[str, Any] | None:
         return {"on": on, "error": error_message(exc)}
 
 
+def _record_form(request: HttpRequest) -> dict[str, str]:
+    fields = ("kind", "title", "organisation", "started_on", "ended_on", "hours", "points", "description")
+    return {k: request.POST.get(k, "") for k in fields}
+
+
+def _statement_post(request: HttpRequest, learner: Any) -> str:
+    """The statement's forms: add learning that earns no credit, or withdraw a self-declared record.
+    Returns the problem to show, or '' when done."""
+    from creditbank.apps.deposits.records import record_add, record_withdraw
+
+    try:
+        if request.POST.get("action") == "withdraw_record":
+            record_withdraw(
+                actor=request.user,
+                record_id=int(request.POST.get("record", "0") or 0),
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("The record is withdrawn; it stays on file, marked."))
+        else:
+            record_add(actor=request.user, learner=learner, data=_record_form(request))
+            messages.success(request, _("Added to your lifelong record (no credit)."))
+    except DomainError as exc:
+        return error_message(exc)
+    return ""
+
+
 @login_required
 def my_statement(request: HttpRequest) -> HttpResponse:
     try:
@@ -267,16 +295,77 @@ def my_statement(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="statement-{learner.public_id}.csv"'
         return response
+    from creditbank.apps.deposits.records import records_of
     from creditbank.apps.recognition.transfers import accepted_items
+    from creditbank.core.records import KIND_LABELS, RecordKind
 
+    record_error = ""
+    if request.method == "POST":
+        record_error = _statement_post(request, learner)
+        if not record_error:
+            return redirect(reverse("deposits:statement") + "#records")
     return render(
         request,
         "deposits/statement.html",
         {
+            "records": records_of(actor=request.user, learner=learner),
+            "record_kinds": [(k.value, KIND_LABELS[k]) for k in RecordKind],
+            "record_error": record_error,
+            "record_values": _record_form(request) if record_error else {},
             "as_of": _as_of(request, learner),
             "statement": found,
             "types": list(OutcomeType),
             "params": request.GET,
             "transferred": accepted_items(learner),
         },
+        status=422 if record_error else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def records(request: HttpRequest) -> HttpResponse:
+    """Institutions attest learning that earns no credit (work placements, community service,
+    learning points) for a learner, and withdraw what they attested."""
+    from creditbank.apps.accounts.models import Learner
+    from creditbank.apps.deposits.models import LearningRecord
+    from creditbank.apps.deposits.records import record_add, record_withdraw
+    from creditbank.core.records import KIND_LABELS, RecordKind
+
+    own = getattr(request.user, "institution_id", None)
+    # Institutions attest here (and the bank); learners add their own on the statement page.
+    if role_of(request.user) not in ("institution", "operator"):
+        raise DjangoPermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw_record":
+                record_withdraw(
+                    actor=request.user,
+                    record_id=int(request.POST.get("record", "0") or 0),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("The record is withdrawn; it stays on file, marked."))
+            else:
+                number = request.POST.get("learner_number", "").strip().upper()
+                learner = Learner.objects.filter(public_id=number).first()
+                if learner is None:
+                    raise NotFound(gettext_noop("There is no learner %(number)s."), number=number or "—")
+                record_add(actor=request.user, learner=learner, data=_record_form(request))
+                messages.success(
+                    request, _("Recorded for %(learner)s (no credit).") % {"learner": learner.public_id}
+                )
+            return redirect("deposits:records")
+        except DomainError as exc:
+            error = error_message(exc)
+    attested = LearningRecord.objects.select_related("learner", "institution").order_by("-created_at")
+    attested = attested.filter(institution_id=own) if own else attested.filter(institution__isnull=False)
+    context = {
+        "records": attested[:200],
+        "record_kinds": [(k.value, KIND_LABELS[k]) for k in RecordKind],
+        "values": {**_record_form(request), "learner_number": request.POST.get("learner_number", "")}
+        if error
+        else {},
+        "error": error,
+    }
+    return render(request, "deposits/records.html", context, status=422 if error else 200)
