@@ -155,6 +155,7 @@ def demo_bank_load() -> list[Login]:
         _demo_credentials(User.objects.get(username="learner"))
         _demo_collective(User.objects.get(username="enterprise"))
         _demo_records(User.objects.get(username="learner"), User.objects.get(username="institution"))
+        _demo_feed(operator)
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -268,6 +269,31 @@ def _demo_records(user: User, staff: User) -> None:
         data={"kind": "community_activity", "title": "Coding club volunteer tutor", "organisation": "Nanshan library",
               "started_on": "2023-09-01", "hours": "60"},
     )  # fmt: skip
+
+
+def _demo_feed(operator: User) -> None:
+    """gba-skills delivers 1+X certificates through its feed: five for demo learners, and one for a
+    learner number that does not exist, which the feed's error report names."""
+    from creditbank.apps.deposits.feeds import feed_create, feed_deliver
+    from creditbank.apps.deposits.models import IssuerFeed
+
+    if not IssuerFeed.objects.filter(code="gba-skills-1x").exists():
+        feed_create(
+            actor=operator,
+            institution=Institution.objects.get(code="gba-skills"),
+            code="gba-skills-1x",
+            name="1+X web front-end development certificates",
+        )
+    numbers = list(
+        Learner.objects.filter(user__isnull=True, opened_at_institution__isnull=True)
+        .order_by("public_id")
+        .values_list("public_id", flat=True)[:5]
+    )
+    rows = [
+        {"learner_number": n, "unit_code": "GBAX-WEB-M", "achieved_on": "2025-06-28", "result": "pass", "evidence": f"1X-WEB-2025-{i:05d}"}
+        for i, n in enumerate([*numbers, "LAAAAAAAAAA"])
+    ]  # fmt: skip
+    feed_deliver(actor=operator, code="gba-skills-1x", delivery_id="2025-06-30", certificates=rows)
 
 
 def demo_roster(count: int = 200) -> list[dict[str, str]]:

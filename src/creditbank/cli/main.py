@@ -25,6 +25,7 @@ from creditbank.cli.common import (
 from creditbank.cli.common import operator_user as _operator
 from creditbank.cli.common import print_json as _print_json
 from creditbank.cli.credentials import credential_app, keys_app
+from creditbank.cli.feeds import feeds_app
 from creditbank.cli.recognition import (
     agreements_app,
     audit,
@@ -67,6 +68,7 @@ app.add_typer(agreements_app, name="agreements")
 app.add_typer(standards_app, name="standards")
 app.add_typer(credential_app, name="credential")
 app.add_typer(keys_app, name="keys")
+app.add_typer(feeds_app, name="feeds")
 app.command()(audit)
 app.command("audit-cohort")(audit_cohort)
 

@@ -40,6 +40,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
         items.append(NavItem(_("Other learning"), reverse("deposits:records"), "deposits:records"))
+    if allowed(user, Action.MANAGE_FEEDS):
+        items.append(NavItem(_("Certificate feeds"), reverse("deposits:feeds"), "deposits:feeds"))
     if allowed(user, Action.FIND_LEARNER):
         items.append(NavItem(_("Learner accounts"), reverse("accounts:learners"), "accounts:learners"))
     if allowed(user, Action.REGISTER_COLLECTIVE):

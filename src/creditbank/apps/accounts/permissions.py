@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     SHARE_RECORD = "share_record"
     REGISTER_COLLECTIVE = "register_collective"
     RECORD_LEARNING = "record_learning"
+    MANAGE_FEEDS = "manage_feeds"
 
 
 # action -> role (None = anonymous) -> scope
@@ -144,6 +145,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
         "institution": Scope.OWN_INSTITUTION,
         "learner": Scope.OWN_RECORD,
     },
+    # Certificate bodies run their own feeds (through API keys); the bank sets them up for anyone.
+    Action.MANAGE_FEEDS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
 
 ACTION_NAMES = {
@@ -184,6 +187,7 @@ ACTION_NAMES = {
     Action.SHARE_RECORD: gettext_noop("share this learner's record"),
     Action.REGISTER_COLLECTIVE: gettext_noop("register this institution's students or staff"),
     Action.RECORD_LEARNING: gettext_noop("record learning that earns no credit"),
+    Action.MANAGE_FEEDS: gettext_noop("run this institution's certificate feeds"),
 }
 
 

@@ -22,11 +22,32 @@ class OutcomeStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class IssuerFeed(models.Model):
+    """A certificate body's push of issued certificates (1+X, skills assessment) into learners'
+    accounts; each delivery is an import batch of the feed, accepted row by row."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="feeds")
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_delivery_at = models.DateTimeField(_("last delivery"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class ImportBatch(models.Model):
     """One file or API batch. Its idempotency key makes re-sending the same batch harmless."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="deposit_batches")
     idempotency_key = models.CharField(_("idempotency key"), max_length=80)
+    feed = models.ForeignKey(
+        IssuerFeed, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries"
+    )
     file_name = models.CharField(max_length=200, blank=True)
     content_hash = models.CharField(max_length=64)
     good_rows_only = models.BooleanField(default=False)

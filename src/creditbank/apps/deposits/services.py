@@ -22,7 +22,13 @@ from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of, via_key_of
 from creditbank.apps.credentials.services import credentials_revoke_for_outcome
 from creditbank.apps.deposits.ledger import outcome_events
-from creditbank.apps.deposits.models import Assessment, ImportBatch, LearningOutcome, OutcomeStatus
+from creditbank.apps.deposits.models import (
+    Assessment,
+    ImportBatch,
+    IssuerFeed,
+    LearningOutcome,
+    OutcomeStatus,
+)
 from creditbank.apps.ledger.services import ledger_append
 from creditbank.apps.lookups import chunked
 from creditbank.apps.register.models import RegisterEntry, Status
@@ -78,6 +84,7 @@ def deposit_batch(
     good_rows_only: bool = False,
     file_name: str = "",
     progress: Progress | None = None,
+    feed: IssuerFeed | None = None,
 ) -> Deposited:
     """Deposit a batch of outcomes. Re-sending the same batch (same key, same rows) returns the first
     result and stores nothing again; the same key with different rows is refused. ``progress``,
@@ -137,7 +144,7 @@ def deposit_batch(
         raise BatchRejected(rejected=len(report), rows=len(rows), report=[r.as_dict() for r in report])
     if progress is not None:
         progress("storing", len(rows))
-    batch = _store(actor, institution, key, digest, file_name, good_rows_only, len(rows), plans, report)
+    batch = _store(actor, institution, key, digest, file_name, good_rows_only, len(rows), plans, report, feed)
     return Deposited(batch, replayed=False)
 
 
@@ -173,6 +180,7 @@ def _store(
     row_count: int,
     plans: list[tuple[core.DepositRow, Learner, RegisterEntry]],
     report: list[RowIssue],
+    feed: IssuerFeed | None = None,
 ) -> ImportBatch:
     person = person_of(actor)
     entry_ids = {p[2].pk for p in plans}
@@ -201,6 +209,7 @@ def _store(
                 problems=[r.as_dict() for r in report],
                 submitted_by=person,
                 submitted_via_key=via_key_of(actor),
+                feed=feed,
             )
             assessments: dict[tuple[int, str], Assessment] = {}
             outcomes = []

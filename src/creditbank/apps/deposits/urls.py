@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditbank.apps.deposits import views
+from creditbank.apps.deposits import feeds_views, views
 
 app_name = "deposits"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("outcomes/<int:outcome_id>/", views.outcome, name="outcome"),
     path("statement/", views.my_statement, name="statement"),
     path("records/", views.records, name="records"),
+    path("feeds/", feeds_views.feed_list, name="feeds"),
+    path("feeds/<slug:code>/", feeds_views.feed_detail, name="feed"),
 ]
