@@ -91,6 +91,8 @@ DEMO_USCC = {
 
 # username, display name, role, institution code
 PEOPLE = [
+    # Listed before `learner`, so that scripts reading one login per role find the main demo learner.
+    ("graduate", "林嘉怡 Lin Jiayi (a Shenzhen Polytechnic graduate-to-be)", Role.LEARNER, None),
     ("learner", "陈晓明 Chen Xiaoming", Role.LEARNER, None),
     ("institution", "李慧 Li Hui (Shenzhen Polytechnic)", Role.INSTITUTION, "sz-poly"),
     ("hkstaff", "陳志強 Chan Chi-keung (HK Institute of Professional Studies)", Role.INSTITUTION, "hk-ips"),
@@ -156,6 +158,7 @@ def demo_bank_load() -> list[Login]:
         _demo_collective(User.objects.get(username="enterprise"))
         _demo_records(User.objects.get(username="learner"), User.objects.get(username="institution"))
         _demo_feed(operator)
+        _demo_award_cycle(operator, User.objects.get(username="graduate"))
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -294,6 +297,46 @@ def _demo_feed(operator: User) -> None:
         for i, n in enumerate([*numbers, "LAAAAAAAAAA"])
     ]  # fmt: skip
     feed_deliver(actor=operator, code="gba-skills-1x", delivery_id="2025-06-30", certificates=rows)
+
+
+def _demo_award_cycle(operator: User, graduate: User) -> None:
+    """Shenzhen Polytechnic's award window is open and its application fee set; the `graduate` login
+    has completed every course of the software diploma and can apply for the award (once)."""
+    from decimal import Decimal
+
+    from creditbank.apps.awards.models import Waiver, Window
+    from creditbank.apps.awards.services import fee_set, window_add
+    from creditbank.apps.deposits.services import deposit_batch
+
+    sz_poly = Institution.objects.get(code="sz-poly")
+    today = timezone.localdate()
+    if not Window.objects.filter(institution=sz_poly).exists():
+        window_add(
+            actor=operator, institution=sz_poly, kind="award", opens=today - timedelta(days=14),
+            closes=today + timedelta(days=60), confers_on=today + timedelta(days=75), note="Winter conferment",
+        )  # fmt: skip
+        window_add(
+            actor=operator, institution=sz_poly, kind="award", opens=today + timedelta(days=180),
+            closes=today + timedelta(days=240), confers_on=today + timedelta(days=255), note="Summer conferment",
+        )  # fmt: skip
+    fee_set(actor=operator, institution=None, code="award_application", amount=Decimal("100"))
+    fee_set(actor=operator, institution=sz_poly, code="award_application", amount=Decimal("120"))
+    Waiver.objects.get_or_create(
+        code="low-income", defaults={"name": "Low-income household (低收入家庭)", "percent": 100}
+    )
+    _demo_learner_account(graduate, "44030520020614123", "林嘉怡")
+    number = Learner.objects.get(user=graduate).public_id
+    deposit_batch(
+        actor=operator,
+        rows=[
+            {"learner_number": number, "unit_code": code, "achieved_on": on, "result": grade}
+            for code, on, grade in [("SZP-SE-101", "2024-01-10", "A"), ("SZP-GE-101", "2024-01-12", "B+"),
+                                    ("SZP-SE-102", "2024-06-20", "A-"), ("SZP-SE-201", "2025-01-08", "B"),
+                                    ("SZP-SE-202", "2025-06-25", "A")]
+        ],
+        idempotency_key="demo-graduate",
+        institution_code="sz-poly",
+    )  # fmt: skip
 
 
 def demo_roster(count: int = 200) -> list[dict[str, str]]:
@@ -493,16 +536,16 @@ def _demo_register(operator: User) -> None:
             )
 
 
-def _demo_learner_account(user: User) -> None:
-    """Open the demo learner's account through the service, as an operator at the counter would."""
+def _demo_learner_account(user: User, id_body: str = DEMO_LEARNER_ID, name: str = "陈晓明") -> None:
+    """Open a demo learner's account through the service, as an operator at the counter would."""
     from stdnum.cn import ric
 
-    number = DEMO_LEARNER_ID + ric.calc_check_digit(DEMO_LEARNER_ID + "0")  # wants a placeholder check digit
+    number = id_body + ric.calc_check_digit(id_body + "0")  # wants a placeholder check digit
     learner = Learner.objects.filter(id_index=identity_index(parse_identity("cn_ric", number))).first()
     if learner is None:
         learner = learner_open(
             actor=User.objects.get(username="operator"),
-            full_name="陈晓明",
+            full_name=name,
             id_scheme="cn_ric",
             id_number=number,
             region=Region.GUANGDONG,

@@ -22,6 +22,7 @@ CLI = Path(sys.executable).with_name("creditbank")
 EXPECTED_ROLES = {"learner", "institution", "assessor", "operator", "employer"}
 HEADER = "learner_number,unit_code,achieved_on,result\n"
 JARS: dict[str, http.cookiejar.CookieJar] = {}
+GRADUATE: list[str] = []  # the username and password of the demo's graduate-to-be
 ACTIVATION: list[str] = []  # learner number, code, identity number of one registered staff member
 LINKS: list[tuple[str, str]] = []  # the credential and shared-record links the demo prints
 
@@ -44,6 +45,8 @@ def read_logins(
             break
         if match := re.match(r"LOGIN role=(\S+) username=(\S+) password=(\S+)", line):
             logins[match[1]] = (match[2], match[3])
+            if match[2] == "graduate":
+                GRADUATE[:] = [match[2], match[3]]
         if match := re.match(r"ACTIVATE .*learner number (\S+), code (\S+), identity number (\S+) ", line):
             ACTIVATION.extend(match.groups())
         if match := re.match(r"(VERIFY|SHARED) (\S+)", line):
@@ -151,6 +154,18 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
         assert checkpoint["size"] > 800  # the demo's deposits, signed into the ledger
         assert checkpoint["note"].startswith("creditbank.localhost/ledger\n")
         assert (checkpoint["witnesses"], checkpoint["witnessed"]) == (["hk-ips.demo/witness"], True)
+        # The graduate's record meets the software diploma: they apply for the award in its window.
+        _home, opener = sign_in(base, *GRADUATE)
+        token = next(c.value for c in JARS[GRADUATE[0]] if c.name == "csrftoken")
+        request = urllib.request.Request(
+            f"{base}/api/v1/awards",
+            data=json.dumps({"qualification": "SZP-SE-DIP"}).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token, "Referer": f"{base}/"},
+        )
+        with opener.open(request) as response:
+            applied = json.loads(response.read())
+        assert applied["fee"]["due"] == "120.00"
+        assert applied["audit"]["met"] is True
         # One of the 200 staff the demo enterprise registered activates their own account.
         number, code, id_number = ACTIVATION
         jar = http.cookiejar.CookieJar()

@@ -8,6 +8,7 @@ from creditbank.api import errors
 from creditbank.apps.accounts.api import router as accounts_router
 from creditbank.apps.accounts.collective_api import router as collective_router
 from creditbank.apps.accreditation.api import router as accreditation_router
+from creditbank.apps.awards.api import router as awards_router
 from creditbank.apps.credentials.api import router as credentials_router
 from creditbank.apps.deposits.api import router as deposits_router
 from creditbank.apps.deposits.feeds_api import router as feeds_router
@@ -40,3 +41,4 @@ api.add_router("/", feeds_router)
 api.add_router("/", ledger_router)
 api.add_router("/", recognition_router)
 api.add_router("/", credentials_router)
+api.add_router("/", awards_router)

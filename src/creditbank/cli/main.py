@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from creditbank.cli.awards import awards_app, fees_app, windows_app
 from creditbank.cli.common import (
     JsonOption,
     OperatorOption,
@@ -69,6 +70,9 @@ app.add_typer(standards_app, name="standards")
 app.add_typer(credential_app, name="credential")
 app.add_typer(keys_app, name="keys")
 app.add_typer(feeds_app, name="feeds")
+app.add_typer(awards_app, name="awards")
+app.add_typer(fees_app, name="fees")
+app.add_typer(windows_app, name="windows")
 app.command()(audit)
 app.command("audit-cohort")(audit_cohort)
 

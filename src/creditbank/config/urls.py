@@ -23,6 +23,7 @@ urlpatterns = [
     path("ledger/", include("creditbank.apps.ledger.urls")),
     path("recognition/", include("creditbank.apps.recognition.urls")),
     path("credentials/", include("creditbank.apps.credentials.urls")),
+    path("awards/", include("creditbank.apps.awards.urls")),
     path("verify/", credential_views.verify_page, name="verify"),
     path("verify/<uuid:credential_id>/", credential_views.verify_stored, name="verify-stored"),
     path("shared/<str:token>/", credential_views.shared, name="shared"),

@@ -36,10 +36,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             NavItem(_("My pathways"), reverse("recognition:pathways"), "recognition:pathways"),
             NavItem(_("My transfers"), reverse("recognition:transfers"), "recognition:transfers"),
             NavItem(_("My credentials"), reverse("credentials:list"), "credentials:list"),
+            NavItem(_("My awards and fees"), reverse("awards:list"), "awards:list"),
         ]
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
         items.append(NavItem(_("Other learning"), reverse("deposits:records"), "deposits:records"))
+    if allowed(user, Action.DECIDE_AWARD):
+        items.append(NavItem(_("Award applications"), reverse("awards:list"), "awards:list"))
     if allowed(user, Action.MANAGE_FEEDS):
         items.append(NavItem(_("Certificate feeds"), reverse("deposits:feeds"), "deposits:feeds"))
     if allowed(user, Action.FIND_LEARNER):

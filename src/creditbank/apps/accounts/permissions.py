@@ -60,6 +60,10 @@ class Action(enum.StrEnum):
     REGISTER_COLLECTIVE = "register_collective"
     RECORD_LEARNING = "record_learning"
     MANAGE_FEEDS = "manage_feeds"
+    APPLY_AWARD = "apply_award"
+    DECIDE_AWARD = "decide_award"
+    MANAGE_FEES = "manage_fees"
+    SETTLE_CHARGE = "settle_charge"
 
 
 # action -> role (None = anonymous) -> scope
@@ -147,6 +151,12 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     },
     # Certificate bodies run their own feeds (through API keys); the bank sets them up for anyone.
     Action.MANAGE_FEEDS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # Learners apply for awards their record meets; the conferring institution (or the bank, for
+    # its own awards) decides; windows and fees are set by each for its own, the bank for all.
+    Action.APPLY_AWARD: {"learner": Scope.OWN_RECORD},
+    Action.DECIDE_AWARD: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    Action.MANAGE_FEES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    Action.SETTLE_CHARGE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
 
 ACTION_NAMES = {
@@ -188,6 +198,10 @@ ACTION_NAMES = {
     Action.REGISTER_COLLECTIVE: gettext_noop("register this institution's students or staff"),
     Action.RECORD_LEARNING: gettext_noop("record learning that earns no credit"),
     Action.MANAGE_FEEDS: gettext_noop("run this institution's certificate feeds"),
+    Action.APPLY_AWARD: gettext_noop("apply for an award"),
+    Action.DECIDE_AWARD: gettext_noop("decide award applications to this institution"),
+    Action.MANAGE_FEES: gettext_noop("set this institution's windows and fees"),
+    Action.SETTLE_CHARGE: gettext_noop("record payments and waivers"),
 }
 
 

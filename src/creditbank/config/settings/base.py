@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "creditbank.apps.ledger",
     "creditbank.apps.recognition",
     "creditbank.apps.credentials",
+    "creditbank.apps.awards",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -1,0 +1,229 @@
+"""API for awards and fees: apply, decide, settle; windows and the fee schedule."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from creditbank.api.auth import AUTHENTICATED, actor_of
+from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.learners import learner_of
+from creditbank.apps.accounts.models import Institution
+from creditbank.apps.accounts.permissions import Action, require, role_of
+from creditbank.apps.awards import services
+from creditbank.apps.awards.models import AwardApplication, Charge, FeeItem, Window
+from creditbank.core.errors import NotFound, gettext_noop
+
+router = Router(tags=["awards"])
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class ApplyIn(Schema):
+    qualification: str
+
+
+class DecisionIn(Schema):
+    decision: str
+    reason: str = ""
+
+
+class PaymentIn(Schema):
+    amount: Decimal
+    method: str
+    reference: str = ""
+
+
+class WaiverIn(Schema):
+    waiver: str
+
+
+class WindowIn(Schema):
+    kind: str
+    opens: date
+    closes: date
+    confers_on: date | None = None
+    note: str = ""
+    institution: str = ""  # empty: the caller's institution; operators may leave it empty for the bank's
+
+
+class FeeIn(Schema):
+    code: str
+    amount: Decimal
+    currency: str = "CNY"
+    institution: str = ""
+
+
+def charge_out(charge: Charge | None) -> dict[str, Any] | None:
+    if charge is None:
+        return None
+    return {
+        "id": charge.pk, "fee": charge.code, "description": charge.description, "gross": str(charge.gross),
+        "waived": str(charge.waived), "due": str(charge.due), "currency": charge.currency, "status": charge.status,
+        "receipt": charge.receipt_number, "paid_by": charge.payment_method or None,
+        "settled_at": charge.settled_at.isoformat() if charge.settled_at else None,
+    }  # fmt: skip
+
+
+def application_out(a: AwardApplication) -> dict[str, Any]:
+    return {
+        "ref": a.ref, "learner": a.learner.public_id, "qualification": a.qualification.code,
+        "institution": a.institution.code, "status": a.status, "reason": a.reason,
+        "window": {"opens": a.window.opens.isoformat(), "closes": a.window.closes.isoformat(),
+                   "confers_on": a.window.confers_on.isoformat() if a.window.confers_on else None},
+        "fee": charge_out(a.charge), "outcome": a.outcome_id,
+        "submitted_at": a.submitted_at.isoformat(), "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+        "audit": a.audit,
+    }  # fmt: skip
+
+
+def _institution(actor: Any, code: str) -> Institution | None:
+    if code:
+        found = Institution.objects.filter(code=code).first()
+        if found is None:
+            raise NotFound(gettext_noop("There is no institution %(code)s."), code=code)
+        return found
+    if role_of(actor) == "operator":
+        return None  # the bank's own
+    own = getattr(actor, "institution_id", None)
+    return Institution.objects.filter(pk=own).first() if own is not None else None
+
+
+@router.post(
+    "/awards", response={201: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Apply for an award"
+)
+def apply(request: HttpRequest, payload: ApplyIn) -> Status[dict[str, Any]]:
+    """Refused outside an award window (with the next opening date) or when the record, counting only
+    accepted transfers, does not meet the qualification (with what is missing)."""
+    actor = actor_of(request)
+    require(actor, Action.APPLY_AWARD, learner_user_id=getattr(actor, "pk", None))
+    application = services.award_apply(
+        actor=actor, learner=learner_of(actor), qualification=payload.qualification
+    )
+    return Status(201, application_out(application))
+
+
+@router.get(
+    "/awards",
+    response={200: list[dict[str, Any]], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Award applications you may see",
+)
+def list_awards(request: HttpRequest) -> list[dict[str, Any]]:
+    return [application_out(a) for a in services.awards_for(actor_of(request))]
+
+
+@router.get(
+    "/awards/{ref}",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="One award application",
+)
+def get_award(request: HttpRequest, ref: str) -> dict[str, Any]:
+    return application_out(services.award_get(actor=actor_of(request), ref=ref))
+
+
+@router.post(
+    "/awards/{ref}/decision",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Confer or refuse",
+)
+def decide(request: HttpRequest, ref: str, payload: DecisionIn) -> dict[str, Any]:
+    return application_out(
+        services.award_decide(
+            actor=actor_of(request), ref=ref, decision=payload.decision, reason=payload.reason
+        )
+    )
+
+
+@router.get(
+    "/charges", response={200: list[dict[str, Any]], **ERRORS}, auth=AUTHENTICATED, summary="Your fees"
+)
+def my_charges(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = actor_of(request)
+    return [charge_out(c) or {} for c in Charge.objects.filter(learner=learner_of(actor))]
+
+
+@router.post(
+    "/charges/{charge_id}/payment",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Record a payment",
+)
+def pay(request: HttpRequest, charge_id: int, payload: PaymentIn) -> dict[str, Any]:
+    """No payment gateway is built in: a counter, or a provider's callback, records the payment here
+    with its reference; the receipt number comes back."""
+    charge = services.charge_pay(
+        actor=actor_of(request),
+        charge_id=charge_id,
+        amount=payload.amount,
+        method=payload.method,
+        reference=payload.reference,
+    )
+    return charge_out(charge) or {}
+
+
+@router.post(
+    "/charges/{charge_id}/waiver",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Apply a waiver",
+)
+def waive(request: HttpRequest, charge_id: int, payload: WaiverIn) -> dict[str, Any]:
+    return (
+        charge_out(
+            services.charge_waive(actor=actor_of(request), charge_id=charge_id, waiver_code=payload.waiver)
+        )
+        or {}
+    )
+
+
+@router.get(
+    "/award-windows", response={200: list[dict[str, Any]], **ERRORS}, summary="Application windows (public)"
+)
+def windows(request: HttpRequest, institution: str = "") -> list[dict[str, Any]]:
+    found = Window.objects.select_related("institution")
+    if institution:
+        found = found.filter(institution__code=institution)
+    return [
+        {"institution": w.institution.code if w.institution else None, "kind": w.kind, "opens": w.opens.isoformat(),
+         "closes": w.closes.isoformat(), "confers_on": w.confers_on.isoformat() if w.confers_on else None, "note": w.note}
+        for w in found
+    ]  # fmt: skip
+
+
+@router.post(
+    "/award-windows", response={201: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Add a window"
+)
+def add_window(request: HttpRequest, payload: WindowIn) -> Status[dict[str, Any]]:
+    actor = actor_of(request)
+    w = services.window_add(
+        actor=actor, institution=_institution(actor, payload.institution), kind=payload.kind, opens=payload.opens,
+        closes=payload.closes, confers_on=payload.confers_on, note=payload.note,
+    )  # fmt: skip
+    return Status(
+        201, {"id": w.pk, "kind": w.kind, "opens": w.opens.isoformat(), "closes": w.closes.isoformat()}
+    )
+
+
+@router.get("/fees", response={200: list[dict[str, Any]], **ERRORS}, summary="Fee schedules (public)")
+def fees(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"institution": f.institution.code if f.institution else None, "fee": f.code, "amount": str(f.amount), "currency": f.currency}
+        for f in FeeItem.objects.select_related("institution")
+    ]  # fmt: skip
+
+
+@router.put("/fees", response={200: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Set a fee")
+def set_fee(request: HttpRequest, payload: FeeIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    item = services.fee_set(
+        actor=actor, institution=_institution(actor, payload.institution), code=payload.code, amount=payload.amount,
+        currency=payload.currency,
+    )  # fmt: skip
+    return {"fee": item.code, "amount": str(item.amount), "currency": item.currency}
