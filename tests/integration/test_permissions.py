@@ -242,3 +242,48 @@ def test_a_learner_sees_and_issues_only_their_own_credentials(wong_u101: Any, ba
     other = client_as("learner", people)
     assert other.get("/api/v1/credentials").json() == []
     assert other.get(f"/credentials/{credential.id}/download/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_collective_registration_feeds_and_windows_follow_the_matrix(
+    bank: Any, people: Any, role: str | None
+) -> None:
+    """Institutions register their own people, run their own feeds and set their own windows and
+    fees; the bank any; nobody else. The fee schedule and windows are public to read."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as(role, people)
+    roster = b"full_name,id_scheme,id_number,id_country,region,member_ref\nChan Tai Man,hk_id,A123456(3),,HK,S1\n"
+    registered = client.post(
+        "/api/v1/collective-registrations",
+        {"file": SimpleUploadedFile("people.csv", roster), "institution": "sz-poly"},
+    )
+    assert registered.status_code == {None: 401, "institution": 201, "operator": 201}.get(role, 403)
+    feed = client.post(
+        "/api/v1/feeds",
+        {"code": f"feed-{role or 'anon'}", "name": "certificates", "institution": "sz-poly"},
+        content_type="application/json",
+    )
+    assert feed.status_code == {None: 401, "institution": 201, "operator": 201}.get(role, 403)
+    window = client.post(
+        "/api/v1/award-windows",
+        {"kind": "award", "opens": "2030-01-01", "closes": "2030-02-01", "institution": "sz-poly"},
+        content_type="application/json",
+    )
+    assert window.status_code == {None: 401, "institution": 201, "operator": 201}.get(role, 403)
+    assert client.get("/api/v1/award-windows").status_code == 200
+    assert client.get("/api/v1/fees").status_code == 200
+    page = client.get("/awards/settings/")
+    assert page.status_code == {None: 302, "institution": 200, "operator": 200}.get(role, 403)
+
+
+@pytest.mark.parametrize("role", ANYONE)
+def test_learning_records_are_added_by_the_learner_an_institution_or_the_bank(
+    bank: Any, people: Any, role: str | None
+) -> None:
+    record = {"kind": "work_experience", "title": "Intern", "started_on": "2024-01-01"}
+    answer = client_as(role, people).post(
+        f"/api/v1/learners/{bank['wong'].public_id}/records", record, content_type="application/json"
+    )
+    # people["learner"] is another learner: a learner records only on their own account ("me").
+    assert answer.status_code == {None: 401, "institution": 201, "operator": 201}.get(role, 403)
