@@ -324,3 +324,82 @@ def test_the_certificate_is_served_to_those_who_may_see_the_credential(
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_learners_whole_record_is_one_clr_holding_each_institutions_badge(
+    bank: dict, people: dict, wong_u101: LearningOutcome, client: Any
+) -> None:
+    from creditbank.apps.credentials.services import record_issue
+    from creditbank.apps.deposits.services import deposit_batch
+
+    deposit_batch(
+        actor=people["operator"],
+        rows=[{"learner_number": bank["wong"].public_id, "unit_code": "HK-201", "achieved_on": "2024-05-01", "result": "pass"}],
+        idempotency_key="clr-HK-201",
+        institution_code="hk-ips",
+    )  # fmt: skip
+    with pytest.raises(PermissionDenied):  # an institution certifies its own outcomes, not a whole record
+        record_issue(actor=people["institution"], learner=bank["wong"])
+    record = record_issue(actor=wong(bank), learner=bank["wong"], language="en")
+    assert record.document["type"] == ["VerifiableCredential", "ClrCredential"]
+    assert record.institution is None
+    report = credential_verify(record.document)
+    assert report.verification.verified
+    assert [e.summary.achievement_code for e in report.embedded] == ["U-101", "HK-201"]
+    assert all(e.verification.verified for e in report.embedded)
+    # An institution revokes its badge: the record still verifies as assembled, the item does not.
+    inner = Credential.objects.get(outcome=wong_u101, suite="eddsa-rdfc-2022", language="en")
+    credential_revoke(actor=people["institution"], credential_id=inner.id, reason="issued in error")
+    report = credential_verify(record.document)
+    assert report.verification.verified
+    assert [e.verification.revoked for e in report.embedded] == [True, False]
+    page = client.post(
+        "/api/v1/verify", record.document, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert [e["verified"] for e in page["embedded"]] == [False, True]
+    # Changing any bundled badge breaks the bank's signature on the record.
+    forged = copy.deepcopy(record.document)
+    forged["credentialSubject"]["verifiableCredential"][1]["credentialSubject"]["creditsEarned"] = 99
+    assert failed(forged) == "proof"
+
+
+def test_the_record_doors(
+    bank: dict, people: dict, wong_u101: LearningOutcome, client: Any, tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from creditbank.cli.main import app
+
+    login(client, wong(bank))
+    made = client.post("/credentials/", {"action": "record"})
+    assert made.status_code == 302
+    assert Credential.objects.filter(kind="ClrCredential").count() == 1
+    api = client.post("/api/v1/credentials/record", {"learner": "me"}, content_type="application/json")
+    assert api.status_code == 201
+    login(client, people["learner"])  # another learner
+    assert (
+        client.post(
+            "/api/v1/credentials/record", {"learner": bank["wong"].public_id}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    out = tmp_path / "record.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "credential",
+            "record",
+            "--learner",
+            bank["wong"].public_id,
+            "-o",
+            str(out),
+            "--language",
+            "en",
+            "--operator",
+            "operator",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    verified = CliRunner().invoke(app, ["credential", "verify", str(out)])
+    assert verified.exit_code == 0, verified.output
+    assert "Course U-101" in verified.output

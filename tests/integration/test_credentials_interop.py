@@ -49,3 +49,18 @@ def test_issued_credentials_and_their_revocation_read_the_same_in_digital_bazaar
         [credential.document], status_lists=published_lists(client, credential.document)
     )
     assert [s for s in verdict["statuses"] if s["set"]] == [{"purpose": "revocation", "set": True}]
+
+
+def test_a_learners_record_verifies_in_digital_bazaar(
+    bank: dict, wong_u101: LearningOutcome, client: Any, digital_bazaar: DigitalBazaar
+) -> None:
+    """The CLR 2.0 bundle, read with the same shipped CLR context, and each badge inside it."""
+    from creditbank.apps.credentials.services import record_issue
+
+    record = record_issue(actor=wong(bank), learner=bank["wong"])
+    documents = [record.document, *record.document["credentialSubject"]["verifiableCredential"]]
+    lists: dict[str, Any] = {}
+    for document in documents:
+        lists.update(published_lists(client, document))
+    verdicts = digital_bazaar.verify(documents, status_lists=lists)
+    assert [v["verified"] for v in verdicts] == [True, True], verdicts

@@ -253,7 +253,9 @@ def test_collective_registration_feeds_and_windows_follow_the_matrix(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_as(role, people)
-    roster = b"full_name,id_scheme,id_number,id_country,region,member_ref\nChan Tai Man,hk_id,A123456(3),,HK,S1\n"
+    roster = (
+        b"full_name,id_scheme,id_number,id_country,region,member_ref\nChan Tai Man,hk_id,A123456(3),,HK,S1\n"
+    )
     registered = client.post(
         "/api/v1/collective-registrations",
         {"file": SimpleUploadedFile("people.csv", roster), "institution": "sz-poly"},

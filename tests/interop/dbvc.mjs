@@ -45,6 +45,9 @@ const CONTEXTS = new Map([
   ['https://www.w3.org/ns/credentials/v2', shipped('credentials-v2.jsonld')],
   ['https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
     shipped('ob-v3p0-context-3.0.3.json')],
+  ['https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json',
+    shipped('clr-v2p0-context-2.0.1.json')],
+  ['https://purl.imsglobal.org/spec/ob/v3p0/extensions.json', shipped('ob-v3p0-extensions.json')],
   ...dataIntegrityContext.contexts,
   ...multikeyContext.contexts
 ]);

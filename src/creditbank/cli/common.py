@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)  # "did:key:" is not the :key: emoji
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 class _Settings:

@@ -50,6 +50,30 @@ def credential_issue_command(
         )
 
 
+@credential_app.command("record")
+@command
+def credential_record_command(
+    learner: Annotated[str, typer.Option("--learner", help="The learner number.")],
+    operator: OperatorOption,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the record to this file.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="zh-hans, zh-hant or en.")] = "zh-hans",
+) -> None:
+    """Issue a learner's whole record as a CLR 2.0 credential signed by the bank."""
+    from creditbank.apps.credentials.services import record_issue
+    from creditbank.apps.deposits.history import learner_named
+
+    actor = operator_user(operator)
+    credential = record_issue(actor=actor, learner=learner_named(actor, learner), language=language)
+    text = json.dumps(credential.document, ensure_ascii=False, indent=2)
+    if output is None:
+        out.print(text, markup=False, highlight=False)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        err.print(f"Record {credential.id} written to {output}", markup=False)
+
+
 @credential_app.command("verify")
 @command
 def credential_verify_command(
@@ -77,13 +101,20 @@ def credential_verify_command(
             mark = {True: "[green]✔[/]", False: "[red]✘[/]", None: "[dim]–[/]"}[check["passed"]]
             out.print(f"{mark} {check['label']}: ", end="")
             out.print("; ".join(check["messages"]) or "not checked", markup=False, highlight=False)
+        for inner in report["embedded"]:  # a learner record: each credential it holds
+            mark = "[green]✔[/]" if inner["verified"] else "[red]✘[/]"
+            out.print(f"  {mark} ", end="")
+            detail = inner["credential"]["name"] + " · " + (inner["credential"]["issuer_name"] or "")
+            out.print(
+                detail + ("" if inner["verified"] else " — " + "; ".join(inner["failed_because"])),
+                markup=False,
+                highlight=False,
+            )
         summary = report["credential"]
-        out.print(
-            f"{summary['name']} · {summary['achievement_code']} · {summary['level_name']} · "
-            f"{summary['credits']} {summary['credit_system']} · {summary['issuer_name']}",
-            markup=False,
-            highlight=False,
-        )
+        parts = [summary["name"], summary["achievement_code"], summary["level_name"], summary["issuer_name"]]
+        if summary["credits"]:
+            parts.insert(3, f"{summary['credits']} {summary['credit_system'] or ''}".strip())
+        out.print(" · ".join(p for p in parts if p), markup=False, highlight=False)
     if not report["verified"]:
         err.print(f"not verified ({report['failed']}): " + "; ".join(report["failed_because"]), markup=False)
         raise typer.Exit(1)
@@ -198,4 +229,7 @@ def keys_compromised(
     from creditbank.apps.credentials.keys import key_mark_compromised
 
     key = key_mark_compromised(actor=operator_user(operator), key_id=key_id, note=note)
-    out.print(f"Key {key.pk} of {key.institution.code} is marked compromised.", markup=False)
+    out.print(
+        f"Key {key.pk} of {key.institution.code if key.institution else 'the bank'} is marked compromised.",
+        markup=False,
+    )

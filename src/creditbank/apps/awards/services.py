@@ -154,7 +154,9 @@ def _charge_event(kind: str, charge: Charge) -> Event:
 
 
 def _locked_charge(actor: Any, charge_id: int) -> Charge:
-    charge = Charge.objects.select_for_update().select_related("learner").filter(pk=charge_id).first()
+    charge = (
+        Charge.objects.select_for_update(of=("self",)).select_related("learner").filter(pk=charge_id).first()
+    )
     if charge is None:
         raise NotFound(gettext_noop("There is no charge %(charge)s."), charge=charge_id)
     require(actor, Action.SETTLE_CHARGE, institution_id=charge.institution_id)
@@ -359,7 +361,7 @@ def award_decide(*, actor: Any, ref: str, decision: str, reason: str = "") -> Aw
             actor, Action.DECIDE_AWARD, institution_id=found.institution_id
         )  # learners read, never decide
         application = (
-            AwardApplication.objects.select_for_update()
+            AwardApplication.objects.select_for_update(of=("self",))
             .select_related("learner", "qualification", "institution", "window", "charge")
             .get(pk=found.pk)
         )

@@ -26,6 +26,7 @@ from creditbank.apps.credentials.services import (
     credential_reinstate,
     credential_revoke,
     credential_suspend,
+    record_issue,
 )
 from creditbank.apps.credentials.status import public_url
 from creditbank.apps.credentials.verify import credential_verify
@@ -65,7 +66,7 @@ class RotateIn(Schema):
 
 class KeyOut(Schema):
     id: int
-    institution: str
+    institution: str | None
     public_key: str
     verification_method: str
     state: str
@@ -78,7 +79,7 @@ class KeyOut(Schema):
 def key_out(key: IssuerKey) -> dict[str, Any]:
     return {
         "id": key.pk,
-        "institution": key.institution.code,
+        "institution": key.institution.code if key.institution else None,
         "public_key": public_multikey(bytes(key.public_key)),
         "verification_method": keys.verification_method(key.institution, key),
         "state": key.state,
@@ -102,6 +103,33 @@ def issue(request: HttpRequest, payload: IssueIn) -> Status[dict[str, Any]]:
         actor=actor_of(request), outcome_id=payload.outcome_id, suite=payload.suite, language=payload.language
     )
     return Status(201, credential_out(credential))
+
+
+class RecordIn(Schema):
+    learner: str = "me"  # or a learner number (operators)
+    suite: str = "eddsa-rdfc-2022"
+    language: str = "zh-hans"
+
+
+@router.post(
+    "/credentials/record",
+    response={201: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Issue a learner's whole record (CLR 2.0)",
+)
+def issue_record(request: HttpRequest, payload: RecordIn) -> Status[dict[str, Any]]:
+    """Every outcome standing in the bank, as its institution's Open Badges credential (issued where
+    missing), bundled in a ClrCredential the bank signs."""
+    from creditbank.apps.deposits.history import learner_named
+
+    actor = actor_of(request)
+    learner = learner_named(actor, payload.learner)
+    return Status(
+        201,
+        credential_out(
+            record_issue(actor=actor, learner=learner, suite=payload.suite, language=payload.language)
+        ),
+    )
 
 
 @router.get(

@@ -22,6 +22,7 @@ from creditbank.apps.credentials.qr import qr_svg
 from creditbank.apps.credentials.status import public_url
 from creditbank.apps.deposits.pdf import PdfUnavailable
 from creditbank.core.credentials.badges import read_badge
+from creditbank.core.errors import InvalidInput, gettext_noop
 
 # The credential's language (a text key) as a Django language code, and the CJK font it prints in.
 DJANGO_LANGUAGES = {"en": "en", "zh_hans": "zh-hans", "zh_hant": "zh-hant"}
@@ -51,6 +52,12 @@ def _credit_system_name(document: Mapping[str, Any]) -> str | None:
 
 def certificate_pdf(credential: Credential) -> bytes:
     """The certificate for one credential, in the credential's language, with its CJK font embedded."""
+    if credential.outcome_id is None:  # a whole record (CLR): its printed form is the statement
+        raise InvalidInput(
+            gettext_noop(
+                "A learner record has no certificate of its own; print the learner's statement instead."
+            )
+        )
     try:
         from weasyprint import HTML  # imported here: it loads Pango, which a minimal server may lack
     except OSError:
@@ -63,7 +70,9 @@ def certificate_pdf(credential: Credential) -> bytes:
             "credential": credential,
             "summary": summary,
             "state": credential_state(credential),
-            "institution_name": credential.institution.display_name(translation.get_language() or "en"),
+            "institution_name": credential.institution.display_name(translation.get_language() or "en")
+            if credential.institution
+            else summary.issuer_name,
             "kind": outcome.entry.get_kind_display() if outcome is not None else "",
             "credit_system_name": _credit_system_name(credential.document),
             "awarded": _day(summary.awarded),

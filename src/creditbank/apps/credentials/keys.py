@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from creditbank.apps.accounts import crypto
 from creditbank.apps.accounts.models import Institution
-from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.permissions import ACTION_NAMES, Action, require, role_of
 from creditbank.apps.credentials.models import IssuerKey, KeyState
 from creditbank.apps.ledger.services import Event, ledger_append
 from creditbank.core.credentials import dids
@@ -29,7 +29,14 @@ from creditbank.core.credentials.multikey import (
     parse_public_multikey,
     public_multikey,
 )
-from creditbank.core.errors import Conflict, DomainError, InvalidInput, NotFound, gettext_noop
+from creditbank.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    gettext_noop,
+)
 
 KEY_FIELD = "credentials.issuer_key"
 
@@ -53,7 +60,7 @@ class KeyAlreadyCompromised(Conflict):
     template = gettext_noop("Key %(key)s is already marked compromised.")
 
 
-def _create(institution: Institution) -> tuple[IssuerKey, bytes]:
+def _create(institution: Institution | None) -> tuple[IssuerKey, bytes]:
     private = Ed25519PrivateKey.generate()
     seed = private.private_bytes_raw()
     key = IssuerKey.objects.create(
@@ -71,17 +78,20 @@ def _key_event(kind: str, key: IssuerKey) -> Event:
         f"key:{public_multikey(bytes(key.public_key))}",
         {
             "key": public_multikey(bytes(key.public_key)),
-            "institution": key.institution.code,
+            "institution": key.institution.code if key.institution else None,
             "state": key.state,
             "note": key.note,
         },
     )
 
 
-def signing_key(institution: Institution) -> tuple[IssuerKey, bytes]:
-    """The institution's active key and its seed; made on first use. Call inside a transaction:
-    a new key's ledger entry is written with it."""
-    key = IssuerKey.objects.filter(institution=institution, state=KeyState.ACTIVE).first()
+def signing_key(institution: Institution | None) -> tuple[IssuerKey, bytes]:
+    """The institution's (or, for None, the bank's) active key and its seed; made on first use.
+    Call inside a transaction: a new key's ledger entry is written with it."""
+    found = IssuerKey.objects.filter(state=KeyState.ACTIVE)
+    key = (
+        found.filter(institution=institution) if institution else found.filter(institution__isnull=True)
+    ).first()
     if key is None:
         return _create(institution)
     return key, seed_of(key)
@@ -91,14 +101,14 @@ def seed_of(key: IssuerKey) -> bytes:
     return bytes.fromhex(crypto.decrypt(key.private_key_encrypted, field=KEY_FIELD))
 
 
-def issuer_id(institution: Institution, key: IssuerKey) -> str:
+def issuer_id(institution: Institution | None, key: IssuerKey) -> str:
     """did:web for an institution with a domain (stable across keys), else the key's did:key."""
-    if institution.web_domain:
+    if institution is not None and institution.web_domain:
         return dids.did_web(institution.web_domain)
     return did_key(bytes(key.public_key))
 
 
-def verification_method(institution: Institution, key: IssuerKey) -> str:
+def verification_method(institution: Institution | None, key: IssuerKey) -> str:
     return f"{issuer_id(institution, key)}#{public_multikey(bytes(key.public_key))}"
 
 
@@ -107,7 +117,7 @@ def key_rotate(*, actor: Any, institution: Institution, note: str = "") -> Issue
     require(actor, Action.MANAGE_ISSUER_KEYS, institution_id=institution.pk)
     with transaction.atomic():
         current = (
-            IssuerKey.objects.select_for_update()
+            IssuerKey.objects.select_for_update(of=("self",))
             .filter(institution=institution, state=KeyState.ACTIVE)
             .first()
         )
@@ -127,10 +137,17 @@ def key_mark_compromised(*, actor: Any, key_id: int, note: str) -> IssuerKey:
     if not note.strip():
         raise InvalidInput(gettext_noop("Say what happened to the key: the note is shown to verifiers."))
     with transaction.atomic():
-        key = IssuerKey.objects.select_for_update().select_related("institution").filter(pk=key_id).first()
+        key = (
+            IssuerKey.objects.select_for_update(of=("self",))
+            .select_related("institution")
+            .filter(pk=key_id)
+            .first()
+        )
         if key is None:
             raise KeyNotFound(key=key_id)
         require(actor, Action.MANAGE_ISSUER_KEYS, institution_id=key.institution_id)
+        if key.institution_id is None and role_of(actor) != "operator":
+            raise PermissionDenied(action=ACTION_NAMES[Action.MANAGE_ISSUER_KEYS])  # the bank's own key
         if key.state == KeyState.COMPROMISED:
             raise KeyAlreadyCompromised(key=key_id)
         was_active = key.state == KeyState.ACTIVE

@@ -20,9 +20,12 @@ class KeyState(models.TextChoices):
 
 
 class IssuerKey(models.Model):
-    """An institution's Ed25519 signing key; the private half is encrypted with the data key."""
+    """An institution's Ed25519 signing key, or the bank's own (no institution: it signs the learner
+    records it assembles); the private half is encrypted with the data key."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="issuer_keys")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="issuer_keys"
+    )
     public_key = models.BinaryField(max_length=32, unique=True)
     private_key_encrypted = models.TextField()
     state = models.CharField(_("state"), max_length=16, choices=KeyState.choices, default=KeyState.ACTIVE)
@@ -34,7 +37,7 @@ class IssuerKey(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            # One signing key at a time per institution.
+            # One signing key at a time per institution (the bank's own key is kept to one in code).
             models.UniqueConstraint(
                 fields=["institution"],
                 condition=models.Q(state="active"),
@@ -43,7 +46,7 @@ class IssuerKey(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"key {self.pk} of {self.institution} ({self.state})"
+        return f"key {self.pk} of {self.institution or 'the bank'} ({self.state})"
 
 
 class StatusList(models.Model):
@@ -75,7 +78,9 @@ class Credential(models.Model):
     outcome = models.ForeignKey(
         LearningOutcome, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
     )
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="credentials")
+    institution = models.ForeignKey(  # the issuer; empty for a record the bank assembled (CLR)
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
+    )
     key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
     kind = models.CharField(max_length=32, default="OpenBadgeCredential")
     suite = models.CharField(max_length=32)

@@ -34,7 +34,7 @@ def credential_out(credential: Credential, *, document: bool = True) -> dict[str
         "language": credential.language,
         "learner": credential.learner.public_id,
         "outcome": credential.outcome_id,
-        "institution": credential.institution.code,
+        "institution": credential.institution.code if credential.institution else None,
         "issued_at": credential.issued_at.isoformat(),
         "state": credential_state(credential),
         "status_reason": credential.status_reason,
@@ -66,4 +66,5 @@ def report_out(report: Report, gettext: Callable[[str], str]) -> dict[str, Any]:
         "credential": asdict(report.summary),
         "equivalents": [{"framework": f, "level": lv} for f, lv in report.standing.equivalents],
         "facts": [{"message": r.render(gettext), "held": r.held} for r in report.facts],
+        "embedded": [report_out(e, gettext) for e in report.embedded],
     }

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.models import Learner
+from creditbank.apps.accounts.permissions import ACTION_NAMES, Action, require, role_of
 from creditbank.apps.accounts.principals import person_of
 from creditbank.apps.credentials import keys, status
 from creditbank.apps.credentials.contexts import shipped
@@ -24,11 +25,18 @@ from creditbank.apps.credentials.models import Credential, StatusList
 from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.ledger.services import Event, learner_refs, ledger_append
-from creditbank.core.credentials import badges
+from creditbank.core.credentials import badges, records
 from creditbank.core.credentials.data_integrity import SUITES, add_proof, canonical
 from creditbank.core.credentials.multikey import public_multikey
 from creditbank.core.credentials.status_list import status_entry
-from creditbank.core.errors import Conflict, DomainError, InvalidInput, NotFound, gettext_noop
+from creditbank.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    gettext_noop,
+)
 from creditbank.core.texts import language_key
 
 LANGUAGES = {"en": "en", "zh_hans": "zh-Hans", "zh_hant": "zh-Hant"}
@@ -138,7 +146,7 @@ def _event(kind: str, credential: Credential, **extra: Any) -> Event:
             "credential": str(credential.id),
             "learner": ref,
             "outcome": credential.outcome_id,
-            "institution": credential.institution.code,
+            "institution": credential.institution.code if credential.institution else None,
             "key": public_multikey(bytes(credential.key.public_key)),
             "sha256": hashlib.sha256(canonical(credential.document)).hexdigest(),
             **extra,
@@ -169,7 +177,7 @@ def credential_issue(
         raise OutcomeNotCertifiable(outcome=outcome.pk, status=outcome.get_status_display())
     with transaction.atomic():
         existing = (
-            Credential.objects.select_for_update()
+            Credential.objects.select_for_update(of=("self",))
             .filter(outcome=outcome, suite=suite, language=lang, revoked_at__isnull=True, key__state="active")
             .first()
         )
@@ -225,7 +233,7 @@ def _locked(credential_id: str | uuid.UUID) -> Credential:
     except ValueError:
         raise CredentialNotFound(credential=credential_id) from None
     found = (
-        Credential.objects.select_for_update()
+        Credential.objects.select_for_update(of=("self",))
         .select_related("learner", "institution", "key", "revocation_list", "suspension_list")
         .filter(pk=wanted)
         .first()
@@ -299,7 +307,7 @@ def credentials_revoke_for_outcome(outcome: LearningOutcome, reason: str) -> int
     transaction; returns how many were revoked."""
     revoked = 0
     for credential in (
-        Credential.objects.select_for_update()
+        Credential.objects.select_for_update(of=("self",))
         .select_related("learner", "institution", "key", "revocation_list")
         .filter(outcome=outcome, revoked_at__isnull=True)
     ):
@@ -331,3 +339,88 @@ def credential_get(*, actor: Any, credential_id: str | uuid.UUID) -> Credential:
         learner_user_id=credential.learner.user_id,
     )
     return credential
+
+
+def record_issue(
+    *, actor: Any, learner: Learner, suite: str = "eddsa-rdfc-2022", language: str = "zh-hans"
+) -> Credential:
+    """The learner's whole record as a CLR 2.0 credential signed by the bank: every outcome standing
+    in the bank as its institution's Open Badges credential (issued now where missing), bundled."""
+    if role_of(actor) not in ("learner", "operator"):
+        raise PermissionDenied(action=ACTION_NAMES[Action.ISSUE_CREDENTIAL])
+    require(actor, Action.ISSUE_CREDENTIAL, learner_user_id=learner.user_id)
+    if suite not in SUITES:
+        raise InvalidInput(
+            gettext_noop("%(suite)s is not a cryptosuite creditbank signs with; choose %(suites)s."),
+            suite=suite,
+            suites=", ".join(SUITES),
+        )
+    lang = language_key(language)
+    standing = LearningOutcome.objects.filter(learner=learner, status=OutcomeStatus.RECORDED).order_by(
+        "achieved_on", "pk"
+    )
+    if not standing.exists():
+        raise InvalidInput(gettext_noop("There is nothing in the record to certify yet."))
+    with transaction.atomic():
+        badges_issued = [
+            credential_issue(actor=actor, outcome_id=o.pk, suite=suite, language=language) for o in standing
+        ]
+        key, seed = keys.signing_key(None)
+        revocation, r_index = status.allocate(key, "revocation")
+        suspension, s_index = status.allocate(key, "suspension")
+        credential = Credential(
+            id=uuid.uuid4(), learner=learner, outcome=None, institution=None, key=key, kind=records.CLR_TYPE,
+            suite=suite, language=lang, revocation_list=revocation, revocation_index=r_index,
+            suspension_list=suspension, suspension_index=s_index, issued_by=person_of(actor),
+        )  # fmt: skip
+        now = status.timestamp(timezone.now())
+        salt = secrets.token_hex(8)
+        unsigned = records.clr_credential(
+            credential_id=f"urn:uuid:{credential.id}",
+            issuer=badges.Issuer(keys.issuer_id(None, key), BANK_NAMES[lang], status.public_url("/")),
+            name=RECORD_NAMES[lang] % {"name": learner.full_name},
+            issued_at=now,
+            learner_identities=[
+                {"type": "IdentityObject", "identityType": "identifier", "hashed": True,
+                 "identityHash": badges.identity_hash(learner.public_id, salt), "salt": salt},
+                {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": learner.full_name},
+            ],
+            credentials=[c.document for c in badges_issued],
+            status=[
+                _status_entry(revocation, r_index, "revocation"),
+                _status_entry(suspension, s_index, "suspension"),
+            ],
+        )  # fmt: skip
+        credential.document = add_proof(
+            unsigned,
+            seed=seed,
+            verification_method=keys.verification_method(None, key),
+            created=now,
+            suite=suite,
+            contexts=shipped(),
+        )
+        credential.save(force_insert=True)
+        ledger_append(
+            [
+                _event(
+                    "credential.issued",
+                    credential,
+                    suite=suite,
+                    credential_type=records.CLR_TYPE,
+                    contains=len(badges_issued),
+                )
+            ]
+        )
+    return credential
+
+
+BANK_NAMES = {
+    "en": "Lifelong Learning Credit Bank",
+    "zh_hans": "终身学习学分银行",
+    "zh_hant": "終身學習學分銀行",
+}
+RECORD_NAMES = {
+    "en": "Lifelong learning record of %(name)s",
+    "zh_hans": "%(name)s的终身学习档案",
+    "zh_hant": "%(name)s的終身學習紀錄",
+}

@@ -36,7 +36,7 @@ def allocate(key: IssuerKey, purpose: str) -> tuple[StatusList, int]:
     """A random unused bit of one of the key's lists with room (a new list when all are full).
     Call in a transaction."""
     found = (
-        StatusList.objects.select_for_update()
+        StatusList.objects.select_for_update(of=("self",))
         .filter(key=key, purpose=purpose, used__lt=F("size"))
         .order_by("pk")
         .first()
@@ -53,7 +53,11 @@ def allocate(key: IssuerKey, purpose: str) -> tuple[StatusList, int]:
 
 def set_bit(status_list: StatusList, index: int, value: bool) -> None:
     """Set or clear one credential's bit and publish the list again. Call in a transaction."""
-    locked = StatusList.objects.select_for_update().select_related("key__institution").get(pk=status_list.pk)
+    locked = (
+        StatusList.objects.select_for_update(of=("self",))
+        .select_related("key__institution")
+        .get(pk=status_list.pk)
+    )
     bits = core.StatusList(bytes(locked.bits)).with_bit(index, value)
     locked.bits = bits.data
     locked.document = _signed(locked, bits)

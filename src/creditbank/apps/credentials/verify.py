@@ -28,6 +28,7 @@ from creditbank.apps.register.models import RegisterEntry
 from creditbank.core.credentials.badges import BadgeSummary, read_badge
 from creditbank.core.credentials.data_integrity import canonical, verify_proof
 from creditbank.core.credentials.dids import did_web_domain
+from creditbank.core.credentials.records import embedded_credentials
 from creditbank.core.credentials.verification import KeyFacts, Verification, issuer_of, verify_credential
 from creditbank.core.errors import DomainError, InvalidInput, gettext_noop
 from creditbank.core.reasons import Reason, reason
@@ -117,6 +118,7 @@ class Report:
     summary: BadgeSummary
     standing: Standing
     facts: tuple[Reason, ...]
+    embedded: tuple[Report, ...] = ()  # a CLR's credentials, each verified on its own
 
 
 def _award_date(summary: BadgeSummary) -> date | None:
@@ -206,7 +208,13 @@ def credential_verify(document: Any, *, language: str = "en") -> Report:
     )
     summary = read_badge(document) if isinstance(document, dict) else read_badge({})
     standing = _standing(document, summary, language)
-    return Report(verification, summary, standing, tuple(_facts(standing, summary)))
+    # A learner record (CLR) carries credentials signed by their institutions: each is checked too.
+    embedded = (
+        tuple(credential_verify(c, language=language) for c in embedded_credentials(document))
+        if isinstance(document, dict)
+        else ()
+    )
+    return Report(verification, summary, standing, tuple(_facts(standing, summary)), embedded)
 
 
 def _facts(standing: Standing, summary: BadgeSummary) -> list[Reason]:

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.credentials import keys, sharing, status
@@ -33,12 +34,14 @@ from creditbank.apps.credentials.services import (
     credential_reinstate,
     credential_revoke,
     credential_suspend,
+    record_issue,
 )
 from creditbank.apps.credentials.status import public_url
 from creditbank.apps.credentials.verify import credential_verify, parse
 from creditbank.core.credentials.badges import read_badge
 from creditbank.core.credentials.data_integrity import SUITES
 from creditbank.core.credentials.multikey import public_multikey
+from creditbank.core.credentials.records import embedded_credentials
 from creditbank.core.errors import DomainError, InvalidInput, NotFound, gettext_noop
 from creditbank.web.errors import error_message
 
@@ -50,7 +53,16 @@ def credentials(request: HttpRequest) -> HttpResponse:
     if not allowed(request.user, Action.ISSUE_CREDENTIAL, learner_user_id=request.user.pk):
         raise PermissionDenied
     error = ""
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "record":
+        try:
+            made = record_issue(
+                actor=request.user, learner=learner_of(request.user), language=get_language() or "zh-hans"
+            )
+            messages.success(request, _("Your whole record is issued as one credential."))
+            return redirect("credentials:detail", made.id)
+        except DomainError as exc:
+            error = error_message(exc)
+    elif request.method == "POST":
         try:
             made = credential_issue(
                 actor=request.user,
@@ -109,6 +121,7 @@ def detail(request: HttpRequest, credential_id: UUID) -> HttpResponse:
         "credential": credential,
         "state": credential_state(credential),
         "summary": read_badge(credential.document),
+        "contains": len(embedded_credentials(credential.document)),
         "document": json.dumps(credential.document, ensure_ascii=False, indent=2),
         "verify_link": link,
         "qr": mark_safe(qr_svg(link)),  # noqa: S308 (segno's own SVG of our URL)

@@ -74,7 +74,7 @@ def record_withdraw(*, actor: Any, record_id: int, reason: str) -> LearningRecor
         raise InvalidInput(gettext_noop("Give the reason for withdrawing the record."))
     with transaction.atomic():
         record = (
-            LearningRecord.objects.select_for_update()
+            LearningRecord.objects.select_for_update(of=("self",))
             .select_related("learner", "institution")
             .filter(pk=record_id)
             .first()

@@ -217,7 +217,10 @@ def read_badge(document: Mapping[str, Any]) -> BadgeSummary:
     issuer = document.get("issuer")
     issuer_map = issuer if isinstance(issuer, Mapping) else {}
     subject = _first(document.get("credentialSubject"))
-    achievement = _first(subject.get("achievement"))
+    types = document.get("type")
+    # A learner record (CLR) lists many achievements: its summary is the record's, not its first item's.
+    is_record = isinstance(types, list) and "ClrCredential" in types
+    achievement = {} if is_record else _first(subject.get("achievement"))
     level = _alignment_of(achievement, "ext:QualificationsFrameworkLevel")
     system = _alignment_of(achievement, "ext:CreditSystem")
     identities = subject.get("identifier")
