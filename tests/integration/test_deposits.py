@@ -308,3 +308,15 @@ def test_the_statement_pdf_has_the_record_and_embeds_its_cjk_font(
     assert all(
         line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip()
     )  # every font embedded
+    # The paper leads to the learner's record as a signed credential, holding both outcomes.
+    from creditbank.apps.credentials.models import Credential
+    from creditbank.apps.credentials.verify import credential_verify
+
+    record = Credential.objects.get(kind="ClrCredential")
+    assert f"/verify/{record.id}/" in text.replace("\n", "")
+    report = credential_verify(record.document)
+    assert report.verification.verified
+    assert len(report.embedded) == 2
+    again = client.get("/deposits/statement/", {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert again.status_code == 200
+    assert Credential.objects.filter(kind="ClrCredential").count() == 1  # the same record, while nothing changed

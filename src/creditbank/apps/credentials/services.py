@@ -424,3 +424,32 @@ RECORD_NAMES = {
     "zh_hans": "%(name)s的终身学习档案",
     "zh_hant": "%(name)s的終身學習紀錄",
 }
+
+
+def record_current(*, actor: Any, learner: Learner, language: str = "zh-hans") -> Credential:
+    """The learner's latest record credential if it still holds exactly the outcomes standing in the
+    bank (none revoked since), else a new one: what a printed transcript's QR code leads to."""
+    latest = (
+        Credential.objects.filter(learner=learner, kind=records.CLR_TYPE, revoked_at__isnull=True)
+        .order_by("-issued_at")
+        .first()
+    )
+    if latest is not None:
+        held = [
+            str(c.get("id", "")).removeprefix("urn:uuid:")
+            for c in records.embedded_credentials(latest.document)
+        ]
+        inner = Credential.objects.filter(pk__in=held)
+        standing = set(
+            LearningOutcome.objects.filter(learner=learner, status=OutcomeStatus.RECORDED).values_list(
+                "pk", flat=True
+            )
+        )
+        if (
+            len(held) == inner.count()
+            and not inner.filter(revoked_at__isnull=False).exists()
+            and set(inner.values_list("outcome_id", flat=True)) == standing
+        ):
+            require(actor, Action.ISSUE_CREDENTIAL, learner_user_id=learner.user_id)
+            return latest
+    return record_issue(actor=actor, learner=learner, language=language)

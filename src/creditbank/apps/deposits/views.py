@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -250,9 +251,18 @@ def my_statement(request: HttpRequest) -> HttpResponse:
         from creditbank.apps.deposits.pdf import statement_pdf
 
         try:
+            from creditbank.apps.credentials.presenters import verify_url
+            from creditbank.apps.credentials.services import record_current
             from creditbank.apps.recognition.transfers import accepted_items
 
-            document = statement_pdf(found, accepted_items(learner))
+            try:  # a record credential to verify the paper by; none while nothing stands in the bank
+                record = record_current(
+                    actor=request.user, learner=learner, language=get_language() or "zh-hans"
+                )
+                link = verify_url(record)
+            except DomainError:
+                link = ""
+            document = statement_pdf(found, accepted_items(learner), link)
         except DomainError as exc:
             return render(
                 request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status
