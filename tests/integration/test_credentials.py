@@ -403,3 +403,37 @@ def test_the_record_doors(
     verified = CliRunner().invoke(app, ["credential", "verify", str(out)])
     assert verified.exit_code == 0, verified.output
     assert "Course U-101" in verified.output
+
+
+def test_a_cohort_is_issued_in_one_run_that_resumes(
+    bank: dict, people: dict, wong_u101: LearningOutcome
+) -> None:
+    from typer.testing import CliRunner
+
+    from creditbank.apps.credentials.services import credentials_issue_batch
+    from creditbank.apps.deposits.services import deposit_batch
+    from creditbank.cli.main import app
+
+    deposit_batch(
+        actor=people["operator"],
+        rows=[{"learner_number": bank["li"].public_id, "unit_code": "U-101", "achieved_on": "2024-02-01", "result": "B"}],
+        idempotency_key="cohort-li",
+        institution_code="sz-poly",
+    )  # fmt: skip
+    credential_issue(actor=wong(bank), outcome_id=wong_u101.pk)  # one already has its credential
+    with pytest.raises(PermissionDenied):
+        credentials_issue_batch(actor=wong(bank), institution=wong_u101.institution)
+    seen: list[tuple[int, int]] = []
+    issued = credentials_issue_batch(
+        actor=people["institution"],
+        institution=wong_u101.institution,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert issued == 1
+    assert seen == [(1, 1)]
+    assert Credential.objects.filter(institution__code="sz-poly").count() == 2
+    again = CliRunner().invoke(
+        app, ["credential", "issue-batch", "--institution", "sz-poly", "--operator", "operator"]
+    )
+    assert again.exit_code == 0, again.output
+    assert "Issued 0 credentials" in again.output  # nothing left to issue

@@ -50,6 +50,37 @@ def credential_issue_command(
         )
 
 
+@credential_app.command("issue-batch")
+@command
+def credential_issue_batch_command(
+    institution: Annotated[str, typer.Option("--institution", help="The issuing institution's code.")],
+    operator: OperatorOption,
+    entry: Annotated[str, typer.Option("--entry", help="Only outcomes of this unit or qualification.")] = "",
+    suite: Annotated[
+        str, typer.Option(help="eddsa-rdfc-2022 or eddsa-jcs-2022 (about 25 times faster).")
+    ] = "eddsa-rdfc-2022",
+    language: Annotated[str, typer.Option(help="zh-hans, zh-hant or en.")] = "zh-hans",
+) -> None:
+    """Issue credentials for every outcome of an institution that has none yet (a graduating cohort);
+    run again after an interruption, it goes on where it stopped."""
+    from rich.progress import Progress
+
+    from creditbank.apps.accounts.models import Institution
+    from creditbank.apps.credentials.services import credentials_issue_batch
+    from creditbank.core.errors import NotFound
+
+    found = Institution.objects.filter(code=institution).first()
+    if found is None:
+        raise NotFound("There is no institution %(code)s.", code=institution)
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("issuing", total=None)
+        issued = credentials_issue_batch(
+            actor=operator_user(operator), institution=found, entry_code=entry, suite=suite, language=language,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )  # fmt: skip
+    out.print(f"Issued {issued} credentials for {institution}.", markup=False)
+
+
 @credential_app.command("record")
 @command
 def credential_record_command(

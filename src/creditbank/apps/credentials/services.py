@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from creditbank.apps.accounts.models import Learner
+from creditbank.apps.accounts.models import Institution, Learner
 from creditbank.apps.accounts.permissions import ACTION_NAMES, Action, require, role_of
 from creditbank.apps.accounts.principals import person_of
 from creditbank.apps.credentials import keys, status
@@ -453,3 +453,35 @@ def record_current(*, actor: Any, learner: Learner, language: str = "zh-hans") -
             require(actor, Action.ISSUE_CREDENTIAL, learner_user_id=learner.user_id)
             return latest
     return record_issue(actor=actor, learner=learner, language=language)
+
+
+def credentials_issue_batch(
+    *,
+    actor: Any,
+    institution: Institution,
+    entry_code: str = "",
+    suite: str = "eddsa-rdfc-2022",
+    language: str = "zh-hans",
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Issue the institution's credentials for every outcome standing in the bank that has none yet
+    (in this suite and language), e.g. a graduating cohort; returns how many were issued. Each is its
+    own transaction, so an interrupted run resumes where it stopped when started again."""
+    require(actor, Action.ISSUE_CREDENTIAL, institution_id=institution.pk)
+    if role_of(actor) == "learner":
+        raise PermissionDenied(action=ACTION_NAMES[Action.ISSUE_CREDENTIAL])
+    lang = language_key(language)
+    has_one = Credential.objects.filter(
+        suite=suite, language=lang, revoked_at__isnull=True, outcome__isnull=False
+    ).values("outcome_id")  # one subquery: the same credential must match all three
+    pending = LearningOutcome.objects.filter(institution=institution, status=OutcomeStatus.RECORDED).exclude(
+        pk__in=has_one
+    )
+    if entry_code:
+        pending = pending.filter(entry__code=entry_code.strip().upper())
+    ids = list(pending.order_by("pk").values_list("pk", flat=True))
+    for done, outcome_id in enumerate(ids, start=1):
+        credential_issue(actor=actor, outcome_id=outcome_id, suite=suite, language=language)
+        if progress is not None:
+            progress(done, len(ids))
+    return len(ids)
