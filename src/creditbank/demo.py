@@ -98,6 +98,9 @@ PEOPLE = [
     ("hkstaff", "陳志強 Chan Chi-keung (HK Institute of Professional Studies)", Role.INSTITUTION, "hk-ips"),
     ("assessor", "黃家豪 Wong Ka-ho (QA reviewer)", Role.ASSESSOR, "hk-ips"),
     ("assessor2", "林美玲 Lam Mei-ling (independent QA reviewer)", Role.ASSESSOR, None),
+    # Site and sub-centre staff before `operator`, so that scripts reading one login per role find the centre's.
+    ("site", "郑伟 Zheng Wei (Shenzhen accreditation site)", Role.OPERATOR, None),
+    ("subcentre", "梁雪 Liang Xue (Guangdong sub-centre)", Role.OPERATOR, None),
     ("operator", "周敏 Zhou Min (credit bank centre)", Role.OPERATOR, None),
     ("employer", "何嘉欣 Ho Ka-yan (employer)", Role.EMPLOYER, None),
     ("enterprise", "吴婷 Wu Ting (HR, Qianhai Digital)", Role.INSTITUTION, "qh-digital"),
@@ -157,6 +160,7 @@ def demo_bank_load() -> list[Login]:
         _demo_credentials(User.objects.get(username="learner"))
         _demo_collective(User.objects.get(username="enterprise"))
         _demo_records(User.objects.get(username="learner"), User.objects.get(username="institution"))
+        _demo_network(operator)
         _demo_feed(operator)
         _demo_award_cycle(operator, User.objects.get(username="graduate"))
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
@@ -272,6 +276,51 @@ def _demo_records(user: User, staff: User) -> None:
         data={"kind": "community_activity", "title": "Coding club volunteer tutor", "organisation": "Nanshan library",
               "started_on": "2023-09-01", "hours": "60"},
     )  # fmt: skip
+
+
+def _demo_network(operator: User) -> None:
+    """The service network: the centre, a Guangdong and a Hong Kong–Macao sub-centre and their
+    sites; 1+X and other certificates are reviewed by the site, then the sub-centre (once)."""
+    from creditbank.apps.accounts.models import ServiceUnit
+    from creditbank.apps.accounts.network import unit_assign_institution, unit_assign_staff, unit_create
+    from creditbank.apps.deposits.reviews import review_policy_set
+
+    if not ServiceUnit.objects.exists():
+        for code, en, zh, level, parent, territory in [
+            ("gba-centre", "GBA Credit Bank Centre", "大湾区学分银行总中心", "centre", "", ""),
+            ("gd-sub", "Guangdong sub-centre", "广东分中心", "sub_centre", "gba-centre", "GD"),
+            (
+                "hkmo-sub",
+                "Hong Kong and Macao sub-centre",
+                "港澳分中心",
+                "sub_centre",
+                "gba-centre",
+                "HK, MO",
+            ),
+            ("sz-site", "Shenzhen accreditation site", "深圳认证点", "site", "gd-sub", "Shenzhen"),
+            ("fs-site", "Foshan accreditation site", "佛山认证点", "site", "gd-sub", "Foshan"),
+            ("hk-site", "Hong Kong accreditation site", "香港認證點", "site", "hkmo-sub", "Hong Kong"),
+        ]:
+            unit_create(
+                actor=operator,
+                code=code,
+                name_en=en,
+                name_zh=zh,
+                level=level,
+                parent=parent,
+                territory=territory,
+            )
+        for site, institution in [
+            ("sz-site", "sz-poly"),
+            ("fs-site", "gba-skills"),
+            ("hk-site", "hk-ips"),
+            ("sz-site", "qh-digital"),
+        ]:
+            unit_assign_institution(actor=operator, code=site, institution=institution)
+        unit_assign_staff(actor=operator, code="fs-site", username="site")
+        unit_assign_staff(actor=operator, code="gd-sub", username="subcentre")
+        unit_assign_staff(actor=operator, code="gba-centre", username="operator")
+    review_policy_set(actor=operator, outcome_type="certificate", levels=2)
 
 
 def _demo_feed(operator: User) -> None:

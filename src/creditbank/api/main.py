@@ -12,6 +12,7 @@ from creditbank.apps.awards.api import router as awards_router
 from creditbank.apps.credentials.api import router as credentials_router
 from creditbank.apps.deposits.api import router as deposits_router
 from creditbank.apps.deposits.feeds_api import router as feeds_router
+from creditbank.apps.deposits.reviews_api import router as reviews_router
 from creditbank.apps.frameworks.api import router as frameworks_router
 from creditbank.apps.ledger.api import router as ledger_router
 from creditbank.apps.recognition.api import router as recognition_router
@@ -38,6 +39,7 @@ api.add_router("/", register_router)
 api.add_router("/", accreditation_router)
 api.add_router("/", deposits_router)
 api.add_router("/", feeds_router)
+api.add_router("/", reviews_router)
 api.add_router("/", ledger_router)
 api.add_router("/", recognition_router)
 api.add_router("/", credentials_router)

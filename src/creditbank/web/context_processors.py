@@ -43,6 +43,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Other learning"), reverse("deposits:records"), "deposits:records"))
     if allowed(user, Action.DECIDE_AWARD):
         items.append(NavItem(_("Award applications"), reverse("awards:list"), "awards:list"))
+    if allowed(user, Action.REVIEW_DEPOSIT):
+        items.append(NavItem(_("Reviews"), reverse("deposits:reviews"), "deposits:reviews"))
+        items.append(NavItem(_("Service network"), reverse("accounts:network"), "accounts:network"))
     if allowed(user, Action.MANAGE_FEEDS):
         items.append(NavItem(_("Certificate feeds"), reverse("deposits:feeds"), "deposits:feeds"))
     if allowed(user, Action.FIND_LEARNER):

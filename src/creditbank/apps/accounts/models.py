@@ -34,6 +34,34 @@ class InstitutionKind(models.TextChoices):
     CERTIFICATE_BODY = "certificate_body", _("Certificate body")
 
 
+class UnitLevel(models.TextChoices):
+    CENTRE = "centre", _("Bank centre")
+    SUB_CENTRE = "sub_centre", _("Sub-centre")
+    SITE = "site", _("Accreditation site")
+
+
+class ServiceUnit(models.Model):
+    """The bank's service network: the centre, its sub-centres (by region or sector) and the
+    accreditation sites under them, where staff open accounts at a counter and review deposits."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    level = models.CharField(_("level"), max_length=16, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    territory = models.CharField(_("territory or sector"), max_length=100, blank=True)
+    opened_on = models.DateField(_("opened"), null=True, blank=True)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.level})"
+
+
 class Institution(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200)
@@ -50,6 +78,10 @@ class Institution(models.Model):
     # A domain the institution controls: it issues credentials as did:web:<domain>, whose DID
     # document creditbank serves (the institution publishes it at /.well-known/did.json).
     web_domain = models.CharField(_("web domain"), max_length=253, unique=True, null=True, blank=True)
+    # The accreditation site its deposits are reviewed at (when review applies).
+    service_unit = models.ForeignKey(
+        ServiceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="institutions"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -81,6 +113,10 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="staff",
+    )
+    # Bank staff work at one unit of the service network; empty for staff of the whole bank.
+    service_unit = models.ForeignKey(
+        ServiceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
     )
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     # Assessors: the sectors they can judge (register sector codes), for choosing panels.

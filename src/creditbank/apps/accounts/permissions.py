@@ -64,6 +64,8 @@ class Action(enum.StrEnum):
     DECIDE_AWARD = "decide_award"
     MANAGE_FEES = "manage_fees"
     SETTLE_CHARGE = "settle_charge"
+    MANAGE_NETWORK = "manage_network"
+    REVIEW_DEPOSIT = "review_deposit"
 
 
 # action -> role (None = anonymous) -> scope
@@ -157,6 +159,9 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.DECIDE_AWARD: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     Action.MANAGE_FEES: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
     Action.SETTLE_CHARGE: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
+    # The bank's own staff run its service network; each reviews deposits at their unit's level.
+    Action.MANAGE_NETWORK: {"operator": Scope.ANY},
+    Action.REVIEW_DEPOSIT: {"operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -202,6 +207,8 @@ ACTION_NAMES = {
     Action.DECIDE_AWARD: gettext_noop("decide award applications to this institution"),
     Action.MANAGE_FEES: gettext_noop("set this institution's windows and fees"),
     Action.SETTLE_CHARGE: gettext_noop("record payments and waivers"),
+    Action.MANAGE_NETWORK: gettext_noop("manage the bank's service network"),
+    Action.REVIEW_DEPOSIT: gettext_noop("review deposits"),
 }
 
 

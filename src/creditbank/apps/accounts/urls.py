@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditbank.apps.accounts import collective_views, learner_views, views
+from creditbank.apps.accounts import collective_views, learner_views, network_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("collective/", collective_views.registrations, name="registrations"),
     path("collective/<int:registration_id>/", collective_views.registration, name="registration"),
     path("activate/", collective_views.activate, name="activate"),
+    path("network/", network_views.network_page, name="network"),
 ]

@@ -11,13 +11,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from creditbank.apps.accounts.models import ApiKey, Institution, Learner
+from creditbank.apps.accounts.models import ApiKey, Institution, Learner, ServiceUnit
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.core.deposits import OutcomeType
 
 
 class OutcomeStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded")
+    PENDING = "pending", _("Awaiting review")  # counts for nothing until reviewed
+    REJECTED = "rejected", _("Rejected at review")
     AMENDED = "amended", _("Amended (superseded)")
     REVOKED = "revoked", _("Revoked")
 
@@ -134,15 +136,17 @@ class LearningOutcome(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     deposited_at = models.DateTimeField(auto_now_add=True)
+    # While pending: the review level it waits for (1: its site, 2: the site's sub-centre).
+    awaiting_level = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["learner_id", "-achieved_on", "pk"]
         constraints = [
-            # The natural key: re-sending an outcome never stores it twice. Superseded and revoked
-            # outcomes keep their place in history, so only recorded ones are unique.
+            # The natural key: re-sending an outcome never stores it twice. Superseded, revoked and
+            # rejected outcomes keep their place in history, so only standing ones are unique.
             models.UniqueConstraint(
                 fields=["learner", "entry", "achieved_on"],
-                condition=models.Q(status="recorded"),
+                condition=models.Q(status__in=["recorded", "pending"]),
                 name="outcome_natural_key",
             )
         ]
@@ -235,3 +239,35 @@ class LearningRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.kind} {self.title}"
+
+
+class ReviewPolicy(models.Model):
+    """How many levels review an outcome type before it counts: 0 none, 1 the site, 2 the site then
+    its sub-centre. Types without a policy are not reviewed."""
+
+    outcome_type = models.CharField(_("type"), max_length=16, unique=True)
+    levels = models.PositiveSmallIntegerField(_("review levels"), default=0)
+
+    class Meta:
+        ordering = ["outcome_type"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome_type}: {self.levels}"
+
+
+class OutcomeReview(models.Model):
+    """One review step of a deposited outcome: who, at which unit and level, when and why."""
+
+    outcome = models.ForeignKey(LearningOutcome, on_delete=models.PROTECT, related_name="reviews")
+    level = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.CharField(max_length=16)  # approved, rejected
+    reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["outcome_id", "level", "at"]
+
+    def __str__(self) -> str:
+        return f"review {self.level} of {self.outcome_id}: {self.decision}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +18,9 @@ from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 class Statement:
     learner: Learner
     outcomes: list[LearningOutcome]
-    history: list[LearningOutcome]  # revoked and superseded outcomes, kept for the record
+    history: list[LearningOutcome]  # revoked, superseded and rejected outcomes, kept for the record
     totals: dict[str, Decimal]  # credits per credit system, recorded outcomes only
+    pending: list[LearningOutcome] = field(default_factory=list)  # deposited, awaiting review
 
 
 def statement(*, actor: Any, learner: Learner, outcome_type: str = "", framework: str = "") -> Statement:
@@ -37,7 +38,10 @@ def statement(*, actor: Any, learner: Learner, outcome_type: str = "", framework
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for o in current:
         totals[o.credit_system] += o.credits
-    return Statement(learner, current, [o for o in rows if o.status != OutcomeStatus.RECORDED], dict(totals))
+    standing = (OutcomeStatus.RECORDED, OutcomeStatus.PENDING)
+    history = [o for o in rows if o.status not in standing]
+    pending = [o for o in rows if o.status == OutcomeStatus.PENDING]
+    return Statement(learner, current, history, dict(totals), pending)
 
 
 def institution_outcomes(institution_id: int, limit: int = 200) -> QuerySet[LearningOutcome]:

@@ -42,6 +42,17 @@ PROGRESS_EVERY = 2_000  # rows between progress reports
 Progress = Callable[[str, int], None]
 
 
+# Outcomes that stand in the bank or wait for review: a deposit of either is not stored again.
+STANDING = (OutcomeStatus.RECORDED, OutcomeStatus.PENDING)
+
+
+def review_levels() -> dict[str, int]:
+    """How many review levels each outcome type needs (absent: none)."""
+    from creditbank.apps.deposits.models import ReviewPolicy
+
+    return {p.outcome_type: p.levels for p in ReviewPolicy.objects.filter(levels__gt=0)}
+
+
 class BatchRejected(InvalidInput):
     code = "batch_rejected"
     template = gettext_noop(
@@ -188,7 +199,7 @@ def _store(
         outcome
         for chunk in chunked({p[1].pk for p in plans})
         for outcome in LearningOutcome.objects.filter(
-            learner_id__in=chunk, entry_id__in=entry_ids, status=OutcomeStatus.RECORDED
+            learner_id__in=chunk, entry_id__in=entry_ids, status__in=STANDING
         ).only("pk", "learner_id", "entry_id", "achieved_on")
     ]
     present = {(o.learner_id, o.entry_id, o.achieved_on) for o in recorded}
@@ -213,6 +224,7 @@ def _store(
             )
             assessments: dict[tuple[int, str], Assessment] = {}
             outcomes = []
+            reviewed = review_levels()
             for row, learner, entry in fresh:
                 assessment = None
                 if row.assessment_ref:
@@ -241,6 +253,11 @@ def _store(
                         possible_duplicate_of=earlier.get((learner.pk, entry.pk)),
                         batch=batch,
                         deposited_by=person,
+                        # Types the bank reviews wait for their site (and sub-centre) before counting.
+                        status=OutcomeStatus.PENDING
+                        if reviewed.get(row.outcome_type.value)
+                        else OutcomeStatus.RECORDED,
+                        awaiting_level=1 if reviewed.get(row.outcome_type.value) else None,
                     )
                 )
             LearningOutcome.objects.bulk_create(outcomes, batch_size=2000)
@@ -269,7 +286,7 @@ def deposit_one(
         assert isinstance(parsed, core.DepositRow)
         found = LearningOutcome.objects.filter(
             learner__in=list(_learners([parsed]).values()), entry__code=parsed.unit_code, achieved_on=parsed.achieved_on,
-            status=OutcomeStatus.RECORDED,
+            status__in=STANDING,
         ).first()  # fmt: skip
         if found is None:
             raise NotFound(gettext_noop("The outcome was not stored."))

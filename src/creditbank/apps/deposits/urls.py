@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditbank.apps.deposits import feeds_views, views
+from creditbank.apps.deposits import feeds_views, reviews_views, views
 
 app_name = "deposits"
 urlpatterns = [
@@ -14,5 +14,6 @@ urlpatterns = [
     path("statement/", views.my_statement, name="statement"),
     path("records/", views.records, name="records"),
     path("feeds/", feeds_views.feed_list, name="feeds"),
+    path("reviews/", reviews_views.review_list, name="reviews"),
     path("feeds/<slug:code>/", feeds_views.feed_detail, name="feed"),
 ]
