@@ -232,3 +232,31 @@ def test_the_page_api_and_cli_register_and_serve_the_codes(
     assert result.exit_code == 0, result.output
     assert "2 new accounts" in result.output
     assert len(codes.read_text(encoding="utf-8-sig").splitlines()) == 3
+
+
+def test_an_account_opened_at_the_counter_comes_with_a_receipt_and_a_code(
+    people: dict, client: Any, db: Any
+) -> None:
+    login(client, people["operator"])
+    opened = client.post(
+        "/account/learners/",
+        {"action": "open", "full_name": "张伟", "id_scheme": "cn_ric", "id_number": cn_id(7), "region": "GD"},
+    )
+    assert opened.status_code == 302
+    learner = Learner.objects.get(full_name="张伟")
+    assert opened["Location"] == f"/account/learners/{learner.public_id}/receipt/"
+    receipt = client.get(opened["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    code = RosterEntry.objects.get(learner=learner)
+    assert roster_code(code) in receipt
+    assert cn_id(7) not in receipt  # the identity number is masked on paper
+    client.logout()
+    learner_activate(
+        learner_number=learner.public_id,
+        code=roster_code(code),
+        id_number=cn_id(7),
+        username="zhangwei",
+        password=PASSWORD,
+    )
+    assert Learner.objects.get(pk=learner.pk).user.username == "zhangwei"
+    login(client, people["learner"])
+    assert client.get(f"/account/learners/{learner.public_id}/receipt/").status_code == 403

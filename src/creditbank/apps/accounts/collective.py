@@ -160,7 +160,10 @@ def roster_code_reissue(*, actor: Any, entry_id: int) -> RosterEntry:
     entry = RosterEntry.objects.select_related("registration", "learner").filter(pk=entry_id).first()
     if entry is None:
         raise NotFound(gettext_noop("There is no roster entry %(entry)s."), entry=entry_id)
-    require(actor, Action.REGISTER_COLLECTIVE, institution_id=entry.registration.institution_id)
+    if entry.registration is None:  # opened at a counter: any staff who may open accounts
+        require(actor, Action.FIND_LEARNER)
+    else:
+        require(actor, Action.REGISTER_COLLECTIVE, institution_id=entry.registration.institution_id)
     if entry.learner.user_id is not None:
         raise InvalidInput(
             gettext_noop("%(learner)s has already activated the account."), learner=entry.learner.public_id
@@ -276,3 +279,36 @@ def codes_csv(registration: CollectiveRegistration, activation_url: str) -> str:
                 ]
             )
     return "\ufeff" + out.getvalue()  # a BOM, so that Excel opens the Chinese names as UTF-8
+
+
+def counter_open(
+    *, actor: Any, full_name: str, id_scheme: str, id_number: str, id_country: str = "", region: str
+) -> tuple[Learner, str]:
+    """Staff open an account for a person at the counter (their identity document checked there):
+    the account and the one-time code the receipt prints, with which the person sets their sign-in."""
+    from creditbank.apps.accounts.learners import learner_open
+
+    with transaction.atomic():
+        learner = learner_open(
+            actor=actor,
+            full_name=full_name,
+            id_scheme=id_scheme,
+            id_number=id_number,
+            id_country=id_country,
+            region=region,
+        )
+        code = new_code()
+        RosterEntry.objects.create(
+            registration=None, learner=learner, new_account=True,
+            code_encrypted=crypto.encrypt(code, field=CODE_FIELD), code_expires_at=timezone.now() + CODE_LIFETIME,
+        )  # fmt: skip
+    return learner, code
+
+
+def counter_code(learner: Learner) -> RosterEntry | None:
+    """The counter entry still waiting for activation, if any."""
+    return (
+        RosterEntry.objects.filter(learner=learner, registration__isnull=True, activated_at__isnull=True)
+        .exclude(code_encrypted="")
+        .first()
+    )

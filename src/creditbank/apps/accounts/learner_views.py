@@ -8,10 +8,12 @@ from typing import Any
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from creditbank.apps.accounts.collective import counter_code, counter_open, roster_code
+from creditbank.apps.accounts.collective_views import activation_url
 from creditbank.apps.accounts.learners import (
     SignIn,
     learner_export,
@@ -20,7 +22,7 @@ from creditbank.apps.accounts.learners import (
     learner_of,
     learner_open,
 )
-from creditbank.apps.accounts.models import Region
+from creditbank.apps.accounts.models import Learner, Region
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.core.errors import DomainError
 from creditbank.core.identity import IdScheme
@@ -112,7 +114,7 @@ def learners(request: HttpRequest) -> HttpResponse:
             )
         elif request.method == "POST":
             fields = _account_fields(data)
-            context["opened"] = learner_open(
+            opened, _code = counter_open(
                 actor=request.user,
                 full_name=fields["full_name"],
                 id_scheme=fields["id_scheme"],
@@ -120,8 +122,34 @@ def learners(request: HttpRequest) -> HttpResponse:
                 id_country=fields["id_country"],
                 region=fields["region"],
             )
+            return redirect("accounts:receipt", opened.public_id)
     except DomainError as exc:
         context["error"] = error_message(exc)
         context["existing"] = exc.details.get("learner")
         status = exc.status
     return render(request, "accounts/learners.html", context, status=status)
+
+
+@login_required
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """The receipt a learner takes home from the counter: their number, how the account was opened,
+    and the one-time code that lets them set their own sign-in (while it is unused)."""
+    if not allowed(request.user, Action.FIND_LEARNER):
+        raise DjangoPermissionDenied
+    learner = (
+        Learner.objects.select_related("opened_by__service_unit", "opened_at_institution")
+        .filter(public_id=number)
+        .first()
+    )
+    if learner is None:
+        raise Http404
+    entry = counter_code(learner)
+    context = {
+        "learner": learner,
+        "identity": learner_identity(learner),
+        "code": roster_code(entry) if entry else "",
+        "expires": entry.code_expires_at if entry else None,
+        "activate_at": activation_url(),
+        "unit": getattr(learner.opened_by, "service_unit", None),
+    }
+    return render(request, "accounts/receipt.html", context)

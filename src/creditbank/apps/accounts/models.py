@@ -226,7 +226,10 @@ class CollectiveRegistration(models.Model):
 class RosterEntry(models.Model):
     """A person on an institution's roster, with the one-time code that activates their account."""
 
-    registration = models.ForeignKey(CollectiveRegistration, on_delete=models.PROTECT, related_name="entries")
+    # Empty for an account opened at a counter: the code is printed on the opening receipt.
+    registration = models.ForeignKey(
+        CollectiveRegistration, on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
+    )
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="roster_entries")
     member_ref = models.CharField(_("student or staff number"), max_length=64, blank=True)
     new_account = models.BooleanField(default=True)  # False: the person already had an account

@@ -8,6 +8,7 @@ urlpatterns = [
     path("me/", learner_views.my_account, name="my_account"),
     path("me/export.json", learner_views.my_export, name="my_export"),
     path("learners/", learner_views.learners, name="learners"),
+    path("learners/<str:number>/receipt/", learner_views.receipt, name="receipt"),
     path("signup/", learner_views.signup, name="signup"),
     path("institutions/", views.institutions, name="institutions"),
     path("assessors/", views.assessors, name="assessors"),
