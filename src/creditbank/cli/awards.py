@@ -19,15 +19,10 @@ InstitutionOption = Annotated[
 
 
 def _institution(code: str) -> Any:
-    from creditbank.apps.accounts.models import Institution
-    from creditbank.core.errors import NotFound
+    """The institution named, or None for the bank's own windows and fees."""
+    from creditbank.apps.accounts.institutions import institution_get
 
-    if not code:
-        return None
-    found = Institution.objects.filter(code=code).first()
-    if found is None:
-        raise NotFound("There is no institution %(code)s.", code=code)
-    return found
+    return institution_get(code) if code else None
 
 
 def _day(text: str, option: str) -> date:

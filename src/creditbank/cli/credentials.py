@@ -65,13 +65,10 @@ def credential_issue_batch_command(
     run again after an interruption, it goes on where it stopped."""
     from rich.progress import Progress
 
-    from creditbank.apps.accounts.models import Institution
+    from creditbank.apps.accounts.institutions import institution_get
     from creditbank.apps.credentials.services import credentials_issue_batch
-    from creditbank.core.errors import NotFound
 
-    found = Institution.objects.filter(code=institution).first()
-    if found is None:
-        raise NotFound("There is no institution %(code)s.", code=institution)
+    found = institution_get(institution)
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("issuing", total=None)
         issued = credentials_issue_batch(
@@ -238,13 +235,10 @@ def keys_rotate(
     note: Annotated[str, typer.Option(help="Why the key is rotated.")] = "",
 ) -> None:
     """Retire the institution's key and start a new one; old credentials still verify."""
-    from creditbank.apps.accounts.models import Institution
+    from creditbank.apps.accounts.institutions import institution_get
     from creditbank.apps.credentials.keys import key_rotate, verification_method
-    from creditbank.core.errors import NotFound
 
-    found = Institution.objects.filter(code=institution).first()
-    if found is None:
-        raise NotFound("There is no institution %(code)s.", code=institution)
+    found = institution_get(institution)
     key = key_rotate(actor=operator_user(operator), institution=found, note=note)
     out.print(f"New key {key.pk} for {institution}: {verification_method(found, key)}", markup=False)
 

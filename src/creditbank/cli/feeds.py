@@ -41,13 +41,10 @@ def feeds_add(
     operator: OperatorOption,
 ) -> None:
     """Set up a feed for a certificate body."""
-    from creditbank.apps.accounts.models import Institution
+    from creditbank.apps.accounts.institutions import institution_get
     from creditbank.apps.deposits.feeds import feed_create
-    from creditbank.core.errors import NotFound
 
-    found = Institution.objects.filter(code=institution).first()
-    if found is None:
-        raise NotFound("There is no institution %(code)s.", code=institution)
+    found = institution_get(institution)
     feed = feed_create(actor=operator_user(operator), institution=found, code=code, name=name)
     out.print(
         f"Feed {feed.code} of {institution} is ready: POST /api/v1/feeds/{feed.code}/deliveries", markup=False

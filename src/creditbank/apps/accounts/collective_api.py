@@ -14,8 +14,9 @@ from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
 from creditbank.apps.accounts import collective
 from creditbank.apps.accounts.collective_views import read_roster
-from creditbank.apps.accounts.models import CollectiveRegistration, Institution
-from creditbank.core.errors import NotFound, gettext_noop
+from creditbank.apps.accounts.institutions import acting_institution
+from creditbank.apps.accounts.models import CollectiveRegistration
+from creditbank.apps.accounts.permissions import Action
 
 router = Router(tags=["accounts"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -74,14 +75,7 @@ def register(
     refuse the whole file (422, with the report) unless ``good_rows_only``; the same file again
     registers nothing (200)."""
     actor = actor_of(request)
-    code = institution or ""
-    own = getattr(actor, "institution_id", None)
-    if code:
-        found = Institution.objects.filter(code=code).first()
-    else:
-        found = Institution.objects.filter(pk=own).first() if own is not None else None
-    if found is None:
-        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code)
+    found = acting_institution(actor, institution or None, Action.REGISTER_COLLECTIVE)
     done = collective.collective_register(
         actor=actor,
         institution=found,

@@ -65,12 +65,18 @@ def institution_register(
         ) from None
 
 
+def institution_get(code: str) -> Institution:
+    """The institution with this code, or NotFound naming it."""
+    institution = Institution.objects.filter(code=code.strip()).first() if code.strip() else None
+    if institution is None:
+        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "?")
+    return institution
+
+
 def institution_alliance(*, actor: Any, code: str, joined: date | None, left: date | None) -> Institution:
     """Record when an institution joined (and left) the credit-bank alliance."""
     require(actor, Action.MANAGE_INSTITUTIONS)
-    institution = Institution.objects.filter(code=code).first()
-    if institution is None:
-        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code)
+    institution = institution_get(code)
     if left is not None and (joined is None or left <= joined):
         raise InvalidInput(gettext_noop("The date it left must come after the date it joined."))
     institution.alliance_joined, institution.alliance_left = joined, left

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from creditbank.apps.accounts.institutions import institution_get
 from creditbank.apps.accounts.models import Institution, ServiceUnit, UnitLevel, User
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
@@ -81,9 +82,7 @@ def unit_assign_institution(*, actor: Any, code: str, institution: str) -> Insti
         raise InvalidInput(
             gettext_noop("Institutions are served by an accreditation site, not by %(code)s."), code=unit.code
         )
-    found = Institution.objects.filter(code=institution).first()
-    if found is None:
-        raise NotFound(gettext_noop("There is no institution %(code)s."), code=institution)
+    found = institution_get(institution)
     with transaction.atomic():
         found.service_unit = unit
         found.save(update_fields=["service_unit"])

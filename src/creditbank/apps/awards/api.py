@@ -12,12 +12,12 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require, role_of
 from creditbank.apps.awards import services
 from creditbank.apps.awards.models import AwardApplication, Charge, FeeItem, Window
-from creditbank.core.errors import NotFound, gettext_noop
 
 router = Router(tags=["awards"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -82,15 +82,10 @@ def application_out(a: AwardApplication) -> dict[str, Any]:
 
 
 def _institution(actor: Any, code: str) -> Institution | None:
-    if code:
-        found = Institution.objects.filter(code=code).first()
-        if found is None:
-            raise NotFound(gettext_noop("There is no institution %(code)s."), code=code)
-        return found
-    if role_of(actor) == "operator":
-        return None  # the bank's own
-    own = getattr(actor, "institution_id", None)
-    return Institution.objects.filter(pk=own).first() if own is not None else None
+    """The institution named, else the actor's own; for the bank's staff naming none, the bank."""
+    if not code and role_of(actor) == "operator":
+        return None
+    return acting_institution(actor, code or None, Action.MANAGE_FEES)
 
 
 @router.post(

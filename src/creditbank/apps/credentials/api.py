@@ -14,8 +14,8 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
-from creditbank.apps.accounts.models import Institution
-from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.accounts.institutions import acting_institution
+from creditbank.apps.accounts.permissions import Action
 from creditbank.apps.credentials import keys, sharing
 from creditbank.apps.credentials.models import IssuerKey, ShareLink
 from creditbank.apps.credentials.presenters import credential_out, report_out
@@ -31,7 +31,6 @@ from creditbank.apps.credentials.services import (
 from creditbank.apps.credentials.status import public_url
 from creditbank.apps.credentials.verify import credential_verify
 from creditbank.core.credentials.multikey import public_multikey
-from creditbank.core.errors import NotFound, gettext_noop
 
 router = Router(tags=["credentials"])
 ERRORS: dict[int, type[Schema]] = {
@@ -232,7 +231,7 @@ def list_keys(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def rotate(request: HttpRequest, payload: RotateIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
-    institution = _institution(actor, payload.institution)
+    institution = acting_institution(actor, payload.institution, Action.MANAGE_ISSUER_KEYS)
     return Status(201, key_out(keys.key_rotate(actor=actor, institution=institution, note=payload.note)))
 
 
@@ -244,18 +243,6 @@ def rotate(request: HttpRequest, payload: RotateIn) -> Status[dict[str, Any]]:
 )
 def compromised(request: HttpRequest, key_id: int, payload: NoteIn) -> dict[str, Any]:
     return key_out(keys.key_mark_compromised(actor=actor_of(request), key_id=key_id, note=payload.note))
-
-
-def _institution(actor: Any, code: str | None) -> Institution:
-    if code is None:
-        own = getattr(actor, "institution_id", None)
-        require(actor, Action.MANAGE_ISSUER_KEYS, institution_id=own)
-        found = Institution.objects.filter(pk=own).first() if own is not None else None
-    else:
-        found = Institution.objects.filter(code=code).first()
-    if found is None:
-        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code or "")
-    return found
 
 
 class ShareIn(Schema):

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from creditbank.apps.accounts.institutions import institution_get
 from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, allowed
@@ -240,11 +241,8 @@ def status_list(request: HttpRequest, list_id: int) -> HttpResponse:
 
 def did_document(request: HttpRequest, code: str) -> HttpResponse:
     """An institution's did:web document, for it to publish at https://<its domain>/.well-known/did.json."""
-    institution = Institution.objects.filter(code=code).first()
     try:
-        if institution is None:
-            raise NotFound(gettext_noop("There is no institution %(code)s."), code=code)
-        document = keys.did_document(institution)
+        document = keys.did_document(institution_get(code))
     except DomainError as exc:
         return HttpResponse(error_message(exc), status=exc.status, content_type="text/plain; charset=utf-8")
     return HttpResponse(json.dumps(document), content_type="application/did+json")

@@ -10,9 +10,9 @@ from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
-from creditbank.apps.accounts.models import Institution
+from creditbank.apps.accounts.institutions import acting_institution
+from creditbank.apps.accounts.permissions import Action
 from creditbank.apps.deposits import feeds
-from creditbank.core.errors import NotFound, gettext_noop
 
 router = Router(tags=["deposits"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -67,14 +67,7 @@ def delivery_out(batch: Any) -> dict[str, Any]:
 )
 def create_feed(request: HttpRequest, payload: FeedIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
-    code = payload.institution or ""
-    if code:
-        institution = Institution.objects.filter(code=code).first()
-    else:
-        own = getattr(actor, "institution_id", None)
-        institution = Institution.objects.filter(pk=own).first() if own is not None else None
-    if institution is None:
-        raise NotFound(gettext_noop("There is no institution %(code)s."), code=code)
+    institution = acting_institution(actor, payload.institution or None, Action.MANAGE_FEEDS)
     return Status(
         201,
         feed_out(
