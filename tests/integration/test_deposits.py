@@ -319,4 +319,6 @@ def test_the_statement_pdf_has_the_record_and_embeds_its_cjk_font(
     assert len(report.embedded) == 2
     again = client.get("/deposits/statement/", {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert again.status_code == 200
-    assert Credential.objects.filter(kind="ClrCredential").count() == 1  # the same record, while nothing changed
+    assert (
+        Credential.objects.filter(kind="ClrCredential").count() == 1
+    )  # the same record, while nothing changed

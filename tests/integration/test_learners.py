@@ -174,7 +174,9 @@ def test_signup_page_explains_a_bad_number(client: Client, db: Any) -> None:
 def test_staff_page_opens_then_finds_and_names_duplicates(client: Client, people: Any) -> None:
     login(client, people["institution"])
     fields = {"full_name": "Wong Ka Ho", "id_scheme": "hk_id", "id_number": HKID, "region": "HK"}
-    opened = client.post("/account/learners/", fields, HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
+    opened = client.post(
+        "/account/learners/", fields, HTTP_ACCEPT_LANGUAGE="en", follow=True
+    ).content.decode()
     number = Learner.objects.get().public_id
     assert "Lifelong learning account opened" in opened  # the receipt to print for the learner
     assert number in opened
