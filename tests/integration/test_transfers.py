@@ -234,3 +234,22 @@ def test_the_pdf_statement_shows_transferred_credit_with_its_provenance(
     assert "Transferred credit" in text
     assert "exemption from HK-202" in text
     assert f"{ref} · HK-R-EX v1" in text
+
+
+def test_an_appeal_after_the_service_time_is_refused_with_its_last_day(applied: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from creditbank.apps.awards.service_times import AppealTooLate
+    from creditbank.apps.recognition.models import TransferApplication
+
+    ref, items, staff = applied["application"].ref, applied["items"], applied["hk_staff"]
+    for code in ("U-101", "U-102"):
+        transfer_decide(
+            actor=staff, ref=ref, item_id=items[code].pk, decision="rejected", reason="not equivalent"
+        )
+    TransferApplication.objects.filter(ref=ref).update(decided_at=timezone.now() - timedelta(days=30))
+    with pytest.raises(AppealTooLate, match="within 14 working days"):
+        transfer_appeal(actor=applied["wong_user"], ref=ref, reason="late")
+    assert not TransferItem.objects.filter(on_appeal=True).exists()

@@ -147,3 +147,26 @@ def windows_add(
     out.print(
         f"{window.kind} window {window.opens} – {window.closes} ({institution or 'the bank'})", markup=False
     )
+
+
+@awards_app.command("overdue")
+@command
+def awards_overdue(operator: OperatorOption, as_json: JsonOption = False) -> None:
+    """Everything past its service time (transfer and award decisions, deposit reviews, RPL claims)."""
+    from django.utils import timezone
+
+    from creditbank.apps.awards.service_times import overdue
+
+    today = timezone.localdate()
+    items = overdue(operator_user(operator), today=today)
+    if as_json:
+        print_json([{"service": i.clock.value, "ref": i.ref, "due": i.deadline.due.isoformat(),
+                     "days_late": i.deadline.days_late(today)} for i in items])  # fmt: skip
+        return
+    for i in items:
+        out.print(
+            f"{i.clock.value:<18} {i.ref:<14} {i.institution:<12} due {i.deadline.due} ({i.deadline.days_late(today)} days late)",
+            markup=False,
+        )
+    if not items:
+        out.print("Nothing is overdue.", markup=False)

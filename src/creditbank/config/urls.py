@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from creditbank.api.main import api
+from creditbank.apps.awards import views as awards_views
 from creditbank.apps.credentials import views as credential_views
 from creditbank.web import views as web_views
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("recognition/", include("creditbank.apps.recognition.urls")),
     path("credentials/", include("creditbank.apps.credentials.urls")),
     path("awards/", include("creditbank.apps.awards.urls")),
+    path("overdue/", awards_views.overdue, name="overdue"),
     path("verify/", credential_views.verify_page, name="verify"),
     path("verify/<uuid:credential_id>/", credential_views.verify_stored, name="verify-stored"),
     path("shared/<str:token>/", credential_views.shared, name="shared"),

@@ -43,6 +43,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Other learning"), reverse("deposits:records"), "deposits:records"))
     if allowed(user, Action.DECIDE_AWARD):
         items.append(NavItem(_("Award applications"), reverse("awards:list"), "awards:list"))
+    if role_of(user) in ("operator", "institution"):
+        items.append(NavItem(_("Overdue"), reverse("overdue"), "overdue"))
     if allowed(user, Action.REVIEW_DEPOSIT):
         items.append(NavItem(_("Reviews"), reverse("deposits:reviews"), "deposits:reviews"))
         items.append(NavItem(_("Service network"), reverse("accounts:network"), "accounts:network"))

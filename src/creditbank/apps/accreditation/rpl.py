@@ -123,6 +123,10 @@ def rpl_appeal(*, actor: Any, ref: str, statement: str, files: Sequence[Evidence
         raise Conflict(gettext_noop("A claim can be appealed once it is decided."))
     if original.appeal_of_id is not None or hasattr(original, "appeal"):
         raise Conflict(gettext_noop("This claim has already been appealed; an appeal is heard once."))
+    from creditbank.apps.awards.service_times import appeal_window_check  # the bank's clocks
+    from creditbank.core.service_times import Clock
+
+    appeal_window_check(Clock.RPL_APPEAL, original.decided_at)
     return _open_claim(actor, original.entry.code, statement, files, original)  # type: ignore[union-attr]
 
 

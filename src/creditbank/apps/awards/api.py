@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -222,3 +223,65 @@ def set_fee(request: HttpRequest, payload: FeeIn) -> dict[str, Any]:
         currency=payload.currency,
     )  # fmt: skip
     return {"fee": item.code, "amount": str(item.amount), "currency": item.currency}
+
+
+class ServiceTimeIn(Schema):
+    clock: str
+    days: int
+
+
+class HolidayIn(Schema):
+    day: date
+    name: str
+
+
+@router.get(
+    "/overdue",
+    response={200: list[dict[str, Any]], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="What is past its service time",
+)
+def overdue(request: HttpRequest) -> list[dict[str, Any]]:
+    """For an institution, its own queues; for the bank's staff, every queue; most overdue first."""
+    from creditbank.apps.awards.service_times import overdue as overdue_items
+
+    today = timezone.localdate()
+    return [
+        {"service": i.clock.value, "ref": i.ref, "what": i.what, "institution": i.institution or None,
+         "since": i.deadline.started.isoformat(), "due": i.deadline.due.isoformat(), "days_late": i.deadline.days_late(today)}
+        for i in overdue_items(actor_of(request), today=today)
+    ]  # fmt: skip
+
+
+@router.get(
+    "/service-times",
+    response={200: dict[str, int], **ERRORS},
+    summary="Service times in working days (public)",
+)
+def get_service_times(request: HttpRequest) -> dict[str, int]:
+    from creditbank.apps.awards.service_times import service_times
+
+    return {clock.value: days for clock, _label, days in service_times()}
+
+
+@router.put(
+    "/service-times",
+    response={200: dict[str, int], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Set a service time",
+)
+def set_service_time(request: HttpRequest, payload: ServiceTimeIn) -> dict[str, int]:
+    from creditbank.apps.awards.service_times import service_time_set
+
+    row = service_time_set(actor=actor_of(request), clock=payload.clock, days=payload.days)
+    return {row.clock: row.days}
+
+
+@router.post(
+    "/holidays", response={201: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Add a public holiday"
+)
+def add_holiday(request: HttpRequest, payload: HolidayIn) -> Status[dict[str, Any]]:
+    from creditbank.apps.awards.service_times import holiday_add
+
+    row = holiday_add(actor=actor_of(request), day=payload.day, name=payload.name)
+    return Status(201, {"day": row.day.isoformat(), "name": row.name})

@@ -147,3 +147,26 @@ class AwardApplication(models.Model):
 
     def __str__(self) -> str:
         return self.ref
+
+
+class ServiceTime(models.Model):
+    """How many working days one of the bank's clocks allows (the defaults apply without a row)."""
+
+    clock = models.CharField(_("service"), max_length=32, unique=True)
+    days = models.PositiveSmallIntegerField(_("working days"))
+
+    def __str__(self) -> str:
+        return f"{self.clock}: {self.days}"
+
+
+class Holiday(models.Model):
+    """A public holiday: not a working day for any service time."""
+
+    day = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}"

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -180,3 +181,42 @@ def fee_settings(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "awards/settings.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overdue(request: HttpRequest) -> HttpResponse:
+    """What is past its service time on the queues this person (or their institution) works, and,
+    for the bank's staff, the service times and holidays themselves."""
+    from creditbank.apps.awards import service_times
+
+    user: Any = request.user
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "holiday":
+                day = _date(request.POST.get("day", ""))
+                if day is None:
+                    raise InvalidInput(gettext_noop("Dates are written YYYY-MM-DD."))
+                service_times.holiday_add(actor=user, day=day, name=request.POST.get("name", ""))
+            else:
+                service_times.service_time_set(
+                    actor=user,
+                    clock=request.POST.get("clock", ""),
+                    days=int(request.POST.get("days", "-1") or -1),
+                )
+            messages.success(request, _("Saved."))
+        except (DomainError, ValueError) as exc:
+            messages.error(request, error_message(exc) if isinstance(exc, DomainError) else str(exc))
+        return redirect("overdue")
+    try:
+        items = service_times.overdue(user)
+    except DomainError:
+        raise PermissionDenied from None
+    context = {
+        "items": items,
+        "today": timezone.localdate(),
+        "times": service_times.service_times(),
+        "holidays": sorted(service_times.holidays()),
+        "manages": allowed(user, Action.MANAGE_NETWORK),
+    }
+    return render(request, "awards/overdue.html", context)

@@ -259,6 +259,10 @@ def transfer_appeal(*, actor: Any, ref: str, reason: str) -> TransferApplication
     rejected = application.items.filter(decision=ItemDecision.REJECTED)
     if not rejected.exists():
         raise InvalidInput(gettext_noop("Nothing was rejected, so there is nothing to appeal."))
+    from creditbank.apps.awards.service_times import appeal_window_check  # the bank's clocks
+    from creditbank.core.service_times import Clock
+
+    appeal_window_check(Clock.TRANSFER_APPEAL, application.decided_at)
     if not reason.strip():
         raise InvalidInput(gettext_noop("Say why the decision should change."))
     with transaction.atomic():
