@@ -123,7 +123,7 @@ def demo_bank_load() -> list[Login]:
                 code=code,
                 defaults={
                     "name_en": en, "name_zh": zh, "kind": kind, "region": region, "city": city,
-                    "uscc": DEMO_USCC.get(code), "alliance_joined": date(2021, 9, 1),
+                    "uscc": DEMO_USCC.get(code),
                 },
             )  # fmt: skip
         logins = []
@@ -146,6 +146,7 @@ def demo_bank_load() -> list[Login]:
                     Permission.objects.filter(content_type__app_label__in=["frameworks", "accounts"])
                 )
             logins.append(Login(str(role), username, password, name))
+        _demo_alliance(User.objects.get(username="operator"))
         _demo_learner_account(User.objects.get(username="learner"))
         _demo_register(User.objects.get(username="operator"))
         _demo_case(User.objects.get(username="institution"), User.objects.get(username="operator"))
@@ -167,6 +168,15 @@ def demo_bank_load() -> list[Login]:
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
     return logins
+
+
+def _demo_alliance(operator: User) -> None:
+    """Every demo institution joined the alliance in September 2021, recorded through the service so
+    that the ledger holds it (verifiers read membership on an award date from the ledger)."""
+    from creditbank.apps.accounts.institutions import institution_alliance
+
+    for institution in Institution.objects.filter(alliance_joined__isnull=True):
+        institution_alliance(actor=operator, code=institution.code, joined=date(2021, 9, 1), left=None)
 
 
 def _demo_witness(checkpoint: Checkpoint) -> None:

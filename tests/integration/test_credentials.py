@@ -437,3 +437,22 @@ def test_a_cohort_is_issued_in_one_run_that_resumes(
     )
     assert again.exit_code == 0, again.output
     assert "Issued 0 credentials" in again.output  # nothing left to issue
+
+
+def test_the_verifier_reads_membership_and_accreditation_from_the_ledger(
+    bank: dict, people: dict, wong_u101: LearningOutcome
+) -> None:
+    from datetime import date
+
+    from creditbank.apps.accounts.institutions import institution_alliance
+
+    credential = credential_issue(actor=wong(bank), outcome_id=wong_u101.pk, language="en")
+    institution_alliance(actor=people["operator"], code="sz-poly", joined=date(2021, 9, 1), left=None)
+    facts = [f.render() for f in credential_verify(credential.document).facts]
+    assert "sz-poly was a member of the alliance on the award date" in facts
+    assert "U-101 was accredited on the award date" in facts  # the register's accreditation entry
+    # Recorded later: it joined only after the award (2024-01-10). The ledger's last word counts.
+    institution_alliance(actor=people["operator"], code="sz-poly", joined=date(2024, 6, 1), left=None)
+    facts = [f.render() for f in credential_verify(credential.document).facts]
+    assert "sz-poly was not a member of the alliance on the award date" in facts
+    assert LedgerEntry.objects.filter(kind="institution.alliance").count() == 2

@@ -79,8 +79,25 @@ def institution_alliance(*, actor: Any, code: str, joined: date | None, left: da
     institution = institution_get(code)
     if left is not None and (joined is None or left <= joined):
         raise InvalidInput(gettext_noop("The date it left must come after the date it joined."))
+    from creditbank.apps.ledger.services import Event, ledger_append  # the ledger builds on accounts
+
     institution.alliance_joined, institution.alliance_left = joined, left
-    institution.save(update_fields=["alliance_joined", "alliance_left"])
+    with transaction.atomic():
+        institution.save(update_fields=["alliance_joined", "alliance_left"])
+        # Verifiers ask whether an issuer was a member on an award date: the ledger answers.
+        ledger_append(
+            [
+                Event(
+                    "institution.alliance",
+                    f"institution:{institution.code}",
+                    {
+                        "institution": institution.code,
+                        "joined": joined.isoformat() if joined else None,
+                        "left": left.isoformat() if left else None,
+                    },
+                )
+            ]
+        )
     return institution
 
 

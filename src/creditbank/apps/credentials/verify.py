@@ -24,6 +24,7 @@ from creditbank.apps.credentials import keys, status
 from creditbank.apps.credentials.contexts import shipped
 from creditbank.apps.credentials.models import Credential, KeyState
 from creditbank.apps.frameworks.selectors import registry
+from creditbank.apps.ledger.models import LedgerEntry
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.core.credentials.badges import BadgeSummary, read_badge
 from creditbank.core.credentials.data_integrity import canonical, verify_proof
@@ -31,6 +32,7 @@ from creditbank.core.credentials.dids import did_web_domain
 from creditbank.core.credentials.records import embedded_credentials
 from creditbank.core.credentials.verification import KeyFacts, Verification, issuer_of, verify_credential
 from creditbank.core.errors import DomainError, InvalidInput, gettext_noop
+from creditbank.core.ledger import standing as ledger_standing
 from creditbank.core.reasons import Reason, reason
 
 MAX_BYTES = 1024 * 1024
@@ -158,6 +160,10 @@ def _issued_here(document: Any) -> Credential | None:
     return Credential.objects.select_related("institution", "outcome").filter(pk=wanted).first()
 
 
+def _bodies(**subject: str) -> list[str]:
+    return list(LedgerEntry.objects.filter(**subject).order_by("pk").values_list("body", flat=True))
+
+
 def _standing(document: Any, summary: BadgeSummary, language: str) -> Standing:
     issued = _issued_here(document)
     institution = None
@@ -170,7 +176,12 @@ def _standing(document: Any, summary: BadgeSummary, language: str) -> Standing:
             resolved = None
         institution = resolved.key.institution if resolved and resolved.key else None
     awarded = _award_date(summary)
-    member = institution.in_alliance(awarded) if institution and awarded else None
+    member = None
+    if institution is not None and awarded is not None:
+        # The ledger's word first (what was recorded, tamper-evident); the register's when it is silent.
+        member = ledger_standing.member_on(_bodies(subject=f"institution:{institution.code}"), awarded)
+        if member is None:
+            member = institution.in_alliance(awarded)
     entry = None
     accredited = None
     if institution is not None and summary.achievement_code:
@@ -180,11 +191,15 @@ def _standing(document: Any, summary: BadgeSummary, language: str) -> Standing:
             .first()
         )
         if entry is not None and awarded is not None:
-            accredited = bool(
-                entry.accredited_on
-                and entry.accredited_on <= awarded
-                and (entry.valid_to is None or awarded <= entry.valid_to)
+            accredited = ledger_standing.accredited_on(
+                _bodies(subject__startswith=f"entry:{entry.code}:"), awarded
             )
+            if accredited is None:
+                accredited = bool(
+                    entry.accredited_on
+                    and entry.accredited_on <= awarded
+                    and (entry.valid_to is None or awarded <= entry.valid_to)
+                )
     same = None
     if issued is not None and isinstance(document, dict):
         same = (
