@@ -190,3 +190,21 @@ def test_the_doors_page_api_and_cli(diploma: dict, bank: dict, people: dict, cli
     assert result.exit_code == 0, result.output
     assert "awarded" in result.output
     assert client.get("/api/v1/award-windows?institution=sz-poly").json()[0]["kind"] == "award"
+
+
+def test_a_statement_of_expected_award_names_the_window_or_what_is_missing(
+    diploma: dict, bank: dict, people: dict, client: Any
+) -> None:
+    from creditbank.apps.awards.services import expected_award
+
+    with pytest.raises(NotEligible, match="U-102"):
+        expected_award(actor=diploma["wong"].user, learner=diploma["wong"], qualification="SZ-DIP")
+    deposit("U-102", bank, people["operator"])
+    found = expected_award(actor=diploma["wong"].user, learner=diploma["wong"], qualification="SZ-DIP")
+    assert found.open_now
+    assert found.window.confers_on == TODAY + timedelta(days=40)
+    login(client, diploma["wong"].user)
+    page = client.get("/awards/expected/SZ-DIP/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Expected conferment: " + (TODAY + timedelta(days=40)).isoformat() in page
+    with pytest.raises(PermissionDenied):
+        expected_award(actor=people["learner"], learner=diploma["wong"], qualification="SZ-DIP")

@@ -114,6 +114,31 @@ def list_awards(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
+    "/awards/expected",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="A statement of expected award",
+)
+def expected(request: HttpRequest, qualification: str) -> dict[str, Any]:
+    """While the record meets a qualification (accepted transfers only): when to apply, when it is
+    expected to be conferred, and the requirements as met; 409 naming what is missing otherwise."""
+    from django.utils.translation import gettext
+
+    from creditbank.apps.recognition.presenters import pathway_out
+
+    actor = actor_of(request)
+    found = services.expected_award(actor=actor, learner=learner_of(actor), qualification=qualification)
+    window = found.window
+    return {
+        "learner": found.pathway.learner.public_id,
+        "open_now": found.open_now,
+        "window": {"opens": window.opens.isoformat(), "closes": window.closes.isoformat(),
+                   "confers_on": window.confers_on.isoformat() if window.confers_on else None} if window else None,
+        "pathway": pathway_out(found.pathway, gettext),
+    }  # fmt: skip
+
+
+@router.get(
     "/awards/{ref}",
     response={200: dict[str, Any], **ERRORS},
     auth=AUTHENTICATED,

@@ -401,3 +401,29 @@ def award_decide(*, actor: Any, ref: str, decision: str, reason: str = "") -> Aw
         if application.outcome is not None:
             credential_issue(actor=actor, outcome_id=application.outcome.pk, language="zh-hans")
     return application
+
+
+@dataclasses.dataclass(frozen=True)
+class ExpectedAward:
+    """What a learner may show before conferment: the record meets the qualification, and when it
+    can be applied for and conferred."""
+
+    pathway: Pathway
+    window: Window | None  # open now, or the next one
+    open_now: bool
+
+
+def expected_award(*, actor: Any, learner: Learner, qualification: str) -> ExpectedAward:
+    """A statement of expected award; refused, naming what is missing, while the record does not
+    meet the qualification (accepted transfers only)."""
+    require(actor, Action.APPLY_AWARD, learner_user_id=learner.user_id)
+    today = timezone.localdate()
+    pathway = eligibility(learner, qualification, today)
+    if not pathway.audit.met:
+        raise NotEligible(
+            qualification=pathway.qualification.code, missing=_missing(pathway_out(pathway, gettext))
+        )
+    windows = [w for w in windows_for(pathway.qualification.owner) if w.kind == core.WindowKind.AWARD.value]
+    current = next((w for w in windows if _core(w).is_open(today)), None)
+    upcoming = min((w for w in windows if w.opens > today), key=lambda w: w.opens, default=None)
+    return ExpectedAward(pathway, current or upcoming, current is not None)

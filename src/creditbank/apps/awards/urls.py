@@ -8,5 +8,6 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("settings/", views.fee_settings, name="settings"),
     path("receipts/<str:number>/", views.receipt, name="receipt"),
+    path("expected/<str:qualification>/", views.expected, name="expected"),
     path("<str:ref>/", views.detail, name="detail"),
 ]

@@ -220,3 +220,24 @@ def overdue(request: HttpRequest) -> HttpResponse:
         "manages": allowed(user, Action.MANAGE_NETWORK),
     }
     return render(request, "awards/overdue.html", context)
+
+
+@login_required
+def expected(request: HttpRequest, qualification: str) -> HttpResponse:
+    """A statement of expected award, to print for an employer or a further course before conferment."""
+    from django.utils.translation import gettext
+
+    from creditbank.apps.recognition.presenters import pathway_out
+
+    try:
+        found = services.expected_award(
+            actor=request.user, learner=learner_of(request.user), qualification=qualification
+        )
+    except DomainError as exc:
+        return render(request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status)
+    context = {
+        "expected": found,
+        "result": pathway_out(found.pathway, gettext),
+        "today": timezone.localdate(),
+    }
+    return render(request, "awards/expected.html", context)
