@@ -164,6 +164,7 @@ def demo_bank_load() -> list[Login]:
         _demo_network(operator)
         _demo_feed(operator)
         _demo_award_cycle(operator, User.objects.get(username="graduate"))
+        _demo_catalogue(operator)
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -356,6 +357,16 @@ def _demo_feed(operator: User) -> None:
         for i, n in enumerate([*numbers, "LAAAAAAAAAA"])
     ]  # fmt: skip
     feed_deliver(actor=operator, code="gba-skills-1x", delivery_id="2025-06-30", certificates=rows)
+
+
+def _demo_catalogue(operator: User) -> None:
+    """This year's edition of the catalogue of recognised learning outcomes (once)."""
+    from creditbank.apps.register.catalogue import catalogue_publish
+    from creditbank.apps.register.models import CatalogueEdition
+
+    year = timezone.localdate().year
+    if not CatalogueEdition.objects.filter(year=year).exists():
+        catalogue_publish(actor=operator, year=year, note="Demo edition")
 
 
 def _demo_award_cycle(operator: User, graduate: User) -> None:

@@ -141,3 +141,50 @@ def reviews_policy(
 
     policy = review_policy_set(actor=operator_user(operator), outcome_type=outcome_type, levels=levels)
     out.print(f"{policy.outcome_type}: {policy.levels} review level(s)", markup=False)
+
+
+catalogue_app = typer.Typer(
+    help="The published catalogue of recognised learning outcomes.", no_args_is_help=True
+)
+
+
+@catalogue_app.command("publish")
+@command
+def catalogue_publish_command(
+    year: Annotated[int, typer.Argument(help="The edition's year.")],
+    operator: OperatorOption,
+    note: Annotated[str, typer.Option("--note")] = "",
+) -> None:
+    """Publish the year's edition (never replaced once published)."""
+    from creditbank.apps.register.catalogue import catalogue_publish
+
+    edition = catalogue_publish(actor=operator_user(operator), year=year, note=note)
+    out.print(f"Catalogue {edition.year}: {len(edition.items)} items published.", markup=False)
+
+
+@catalogue_app.command("diff")
+@command
+def catalogue_diff_command(
+    year: Annotated[int, typer.Argument(help="The edition's year.")],
+    against: Annotated[
+        int | None, typer.Option("--against", help="Another year (default: the edition before).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What an edition added, removed and changed."""
+    from creditbank.apps.register.api import _diff_out
+    from creditbank.apps.register.catalogue import catalogue_compare
+
+    earlier, diff = catalogue_compare(year, against)
+    data = {"year": year, **_diff_out(earlier, diff)}
+    if as_json:
+        print_json(data)
+        return
+    out.print(f"{year} against {data['against'] or '(nothing: the first edition)'}", markup=False)
+    for code in data["added"]:
+        out.print(f"+ {code}", markup=False)
+    for code in data["removed"]:
+        out.print(f"- {code}", markup=False)
+    for change in data["changed"]:
+        fields = "; ".join(f"{f['field']} {f['before']} → {f['after']}" for f in change["fields"])
+        out.print(f"~ {change['code']}: {fields}", markup=False)

@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         NavItem(_("Level question"), reverse("frameworks:level_map"), "frameworks:level_map"),
         NavItem(_("Credit question"), reverse("frameworks:credit_convert"), "frameworks:credit_convert"),
         NavItem(_("Register"), reverse("register:search"), "register:search"),
+        NavItem(_("Catalogue"), reverse("register:catalogue"), "register:catalogue"),
     ]
     if role_of(user) == "learner":
         items[0:0] = [

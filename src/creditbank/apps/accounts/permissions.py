@@ -66,6 +66,7 @@ class Action(enum.StrEnum):
     SETTLE_CHARGE = "settle_charge"
     MANAGE_NETWORK = "manage_network"
     REVIEW_DEPOSIT = "review_deposit"
+    PUBLISH_CATALOGUE = "publish_catalogue"
 
 
 # action -> role (None = anonymous) -> scope
@@ -162,6 +163,7 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     # The bank's own staff run its service network; each reviews deposits at their unit's level.
     Action.MANAGE_NETWORK: {"operator": Scope.ANY},
     Action.REVIEW_DEPOSIT: {"operator": Scope.ANY},
+    Action.PUBLISH_CATALOGUE: {"operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -209,6 +211,7 @@ ACTION_NAMES = {
     Action.SETTLE_CHARGE: gettext_noop("record payments and waivers"),
     Action.MANAGE_NETWORK: gettext_noop("manage the bank's service network"),
     Action.REVIEW_DEPOSIT: gettext_noop("review deposits"),
+    Action.PUBLISH_CATALOGUE: gettext_noop("publish the catalogue of recognised learning outcomes"),
 }
 
 

@@ -158,3 +158,69 @@ def create_entry(request: HttpRequest, payload: EntryIn) -> Status[dict[str, Any
 )
 def withdraw_entry(request: HttpRequest, code: str, payload: WithdrawIn) -> dict[str, Any]:
     return entry_out(entry_withdraw(actor=actor_of(request), code=code, reason=payload.reason))
+
+
+class CatalogueIn(Schema):
+    year: int
+    note: str = ""
+
+
+def _diff_out(earlier: Any, diff: Any) -> dict[str, Any]:
+    return {
+        "against": earlier.year if earlier else None,
+        "added": list(diff.added),
+        "removed": list(diff.removed),
+        "changed": [
+            {"code": c.code, "fields": [{"field": f, "before": b, "after": a} for f, b, a in c.fields]}
+            for c in diff.changed
+        ],
+    }
+
+
+@router.get(
+    "/catalogue", response={200: list[dict[str, Any]], **ERRORS}, summary="Editions of the catalogue (public)"
+)
+def catalogue_editions(request: HttpRequest) -> list[dict[str, Any]]:
+    from creditbank.apps.register.models import CatalogueEdition
+
+    return [
+        {"year": e.year, "items": len(e.items), "published_at": e.published_at.isoformat(), "note": e.note}
+        for e in CatalogueEdition.objects.all()
+    ]
+
+
+@router.post(
+    "/catalogue",
+    response={201: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Publish a year's edition",
+)
+def catalogue_publish_api(request: HttpRequest, payload: CatalogueIn) -> Status[dict[str, Any]]:
+    from creditbank.apps.register.catalogue import catalogue_publish
+
+    edition = catalogue_publish(actor=actor_of(request), year=payload.year, note=payload.note)
+    return Status(201, {"year": edition.year, "items": edition.items})
+
+
+@router.get("/catalogue/{year}", response={200: dict[str, Any], **ERRORS}, summary="One edition (public)")
+def catalogue_edition_api(request: HttpRequest, year: int) -> dict[str, Any]:
+    from creditbank.apps.register.catalogue import catalogue_get
+
+    edition = catalogue_get(year)
+    return {
+        "year": edition.year,
+        "published_at": edition.published_at.isoformat(),
+        "note": edition.note,
+        "items": edition.items,
+    }
+
+
+@router.get(
+    "/catalogue/{year}/diff", response={200: dict[str, Any], **ERRORS}, summary="What an edition changed"
+)
+def catalogue_diff_api(request: HttpRequest, year: int, against: int | None = None) -> dict[str, Any]:
+    """Against the edition before it, or another year's."""
+    from creditbank.apps.register.catalogue import catalogue_compare
+
+    earlier, diff = catalogue_compare(year, against)
+    return {"year": year, **_diff_out(earlier, diff)}

@@ -115,3 +115,22 @@ class RegisterEntry(models.Model):
 
     def outcomes(self, language_code: str) -> str:
         return self.outcomes_zh if language_code.startswith("zh") else self.outcomes_en
+
+
+class CatalogueEdition(models.Model):
+    """One yearly edition of the published catalogue of recognised learning outcomes, kept as
+    published (a later edition never changes an earlier one)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    items = models.JSONField()  # the catalogue's items, as published
+    note = models.TextField(_("note"), blank=True)
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"catalogue {self.year}"
