@@ -484,6 +484,61 @@ def learners_register(
         out.print(f"Activation codes written to {codes}", markup=False)
 
 
+@register_app.command("validity")
+@command
+def register_validity(
+    code: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option("--reason")],
+    operator: OperatorOption,
+    until: Annotated[str, typer.Option("--until", help="YYYY-MM-DD; empty: open-ended")] = "",
+    apply: Annotated[bool, typer.Option("--apply", help="Apply; without it, only show the effect.")] = False,
+) -> None:
+    """Extend or shorten an entry's validity, showing the deposited outcomes it leaves outside."""
+    from creditbank.apps.register.lifecycle import validity_change
+    from creditbank.core.errors import InvalidInput
+
+    try:
+        end = date.fromisoformat(until) if until else None
+    except ValueError:
+        raise InvalidInput("--until: %(value)s is not a date (YYYY-MM-DD).", value=until) from None
+    entry, effect = validity_change(
+        actor=_operator(operator), code=code, valid_to=end, reason=reason, apply=apply
+    )
+    _print_effect(entry.code, effect, apply, "achieved after the new end date (they stay on record)")
+
+
+@register_app.command("remove")
+@command
+def register_remove(
+    code: Annotated[str, typer.Argument()],
+    cause: Annotated[str, typer.Option("--cause", help="error or fraud")],
+    reason: Annotated[str, typer.Option("--reason")],
+    operator: OperatorOption,
+    apply: Annotated[bool, typer.Option("--apply", help="Apply; without it, only show the effect.")] = False,
+) -> None:
+    """Remove an entry from the register; for fraud, its deposited outcomes are revoked."""
+    from creditbank.apps.register.lifecycle import entry_remove
+
+    entry, effect = entry_remove(
+        actor=_operator(operator), code=code, cause=cause, reason=reason, apply=apply
+    )
+    _print_effect(
+        entry.code,
+        effect,
+        apply,
+        "revoked with their credentials" if effect.revokes else "kept, for their institutions to correct",
+    )
+
+
+def _print_effect(code: str, effect: Any, applied: bool, what: str) -> None:
+    for o in effect.outcomes[:50]:
+        out.print(f"  {o.pk:>6} {o.learner.public_id} {o.institution.code:<12} {o.achieved_on}", markup=False)
+    verb = "Applied" if applied else "Preview (use --apply)"
+    out.print(
+        f"{verb}: {code}: {len(effect.outcomes)} outcomes of {effect.learners} learners {what}.", markup=False
+    )
+
+
 @register_app.command("import")
 @command
 def register_import(

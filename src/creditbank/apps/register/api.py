@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
@@ -224,3 +225,60 @@ def catalogue_diff_api(request: HttpRequest, year: int, against: int | None = No
 
     earlier, diff = catalogue_compare(year, against)
     return {"year": year, **_diff_out(earlier, diff)}
+
+
+class ValidityIn(Schema):
+    valid_to: date | None = None
+    reason: str
+    apply: bool = False
+
+
+class RemovalIn(Schema):
+    cause: str
+    reason: str
+    apply: bool = False
+
+
+def _effect_out(entry: Any, effect: Any, applied: bool) -> dict[str, Any]:
+    return {
+        "code": entry.code, "status": entry.status, "valid_to": entry.valid_to.isoformat() if entry.valid_to else None,
+        "applied": applied, "revokes": effect.revokes, "learners": effect.learners,
+        "outcomes": [{"id": o.pk, "learner": o.learner.public_id, "institution": o.institution.code,
+                      "achieved_on": o.achieved_on.isoformat()} for o in effect.outcomes],
+    }  # fmt: skip
+
+
+@router.post(
+    "/register/{code}/validity",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Extend or shorten an entry's validity",
+)
+def change_validity(request: HttpRequest, code: str, payload: ValidityIn) -> dict[str, Any]:
+    """Without ``apply``, only the effect: the deposited outcomes achieved after the new end date."""
+    from creditbank.apps.register.lifecycle import validity_change
+
+    entry, effect = validity_change(
+        actor=actor_of(request),
+        code=code,
+        valid_to=payload.valid_to,
+        reason=payload.reason,
+        apply=payload.apply,
+    )
+    return _effect_out(entry, effect, payload.apply)
+
+
+@router.post(
+    "/register/{code}/removal",
+    response={200: dict[str, Any], **ERRORS},
+    auth=AUTHENTICATED,
+    summary="Remove an entry (error or fraud)",
+)
+def remove_entry(request: HttpRequest, code: str, payload: RemovalIn) -> dict[str, Any]:
+    """Without ``apply``, only the effect; for fraud, the outcomes listed are revoked with their credentials."""
+    from creditbank.apps.register.lifecycle import entry_remove
+
+    entry, effect = entry_remove(
+        actor=actor_of(request), code=code, cause=payload.cause, reason=payload.reason, apply=payload.apply
+    )
+    return _effect_out(entry, effect, payload.apply)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creditbank.apps.register import catalogue_views, views
+from creditbank.apps.register import catalogue_views, lifecycle_views, views
 
 app_name = "register"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("catalogue/", catalogue_views.editions, name="catalogue"),
     path("catalogue/<int:year>/", catalogue_views.edition, name="catalogue_edition"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/lifecycle/", lifecycle_views.entry_lifecycle, name="lifecycle"),
 ]

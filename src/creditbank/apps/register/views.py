@@ -76,6 +76,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "entry": entry,
             "level": framework.level(entry.level_id) if framework else None,
             "framework": framework,
+            "perms_lifecycle": allowed(request.user, Action.RECORD_ACCREDITATION),
             "requirements": json.dumps(entry.requirements, ensure_ascii=False, indent=2)
             if entry.requirements
             else "",
