@@ -165,3 +165,24 @@ def test_claim_page_and_api(client: Client, people: Any, claimant: User) -> None
     )
     mine = client.get("/api/v1/accreditation/cases").json()
     assert len(mine) == 2
+
+
+def test_an_rpl_claim_is_charged_and_an_upheld_appeal_refunded(people: Any, claimant: User) -> None:
+    from decimal import Decimal
+
+    from creditbank.apps.awards.models import Charge
+    from creditbank.apps.awards.services import charge_pay, fee_set
+
+    fee_set(actor=people["operator"], institution=None, code="rpl_assessment", amount=Decimal("200"))
+    fee_set(actor=people["operator"], institution=None, code="appeal", amount=Decimal("80"))
+    ref = claim(claimant)
+    assert Charge.objects.get(subject=f"rpl:{ref}").due == Decimal("200.00")
+    judge(people, ref, ("p1", "p2"), "rejected")
+    appeal = rpl_appeal(
+        actor=claimant, ref=ref, statement="Now with references.", files=[Evidence("refs.png", PNG)]
+    )
+    fee = Charge.objects.get(subject=f"rpl:{appeal.ref}")
+    charge_pay(actor=people["operator"], charge_id=fee.pk, amount=Decimal("80"), method="cash")
+    judge(people, appeal.ref, ("p3", "p4"), "approved")
+    fee.refresh_from_db()
+    assert fee.status == "refunded"  # paid, then the appeal was upheld

@@ -253,3 +253,33 @@ def test_an_appeal_after_the_service_time_is_refused_with_its_last_day(applied: 
     with pytest.raises(AppealTooLate, match="within 14 working days"):
         transfer_appeal(actor=applied["wong_user"], ref=ref, reason="late")
     assert not TransferItem.objects.filter(on_appeal=True).exists()
+
+
+def test_credit_recognised_is_charged_and_an_upheld_appeal_is_refunded(applied: dict[str, Any]) -> None:
+    from decimal import Decimal
+
+    from creditbank.apps.awards.models import Charge
+    from creditbank.apps.awards.services import fee_set
+
+    operator = applied["operator"]
+    fee_set(actor=operator, institution=None, code="per_credit", amount=Decimal("10"))
+    fee_set(actor=operator, institution=None, code="appeal", amount=Decimal("50"))
+    ref, items, staff, wong = (
+        applied["application"].ref,
+        applied["items"],
+        applied["hk_staff"],
+        applied["wong_user"],
+    )
+    transfer_decide(actor=staff, ref=ref, item_id=items["U-101"].pk, decision="accepted")
+    transfer_decide(
+        actor=staff, ref=ref, item_id=items["U-102"].pk, decision="rejected", reason="not equivalent"
+    )
+    [per_credit] = Charge.objects.filter(code="per_credit")
+    assert per_credit.due == Decimal(10) * items["U-101"].credits
+    transfer_appeal(actor=wong, ref=ref, reason="The syllabus matches.")
+    appeal = Charge.objects.get(code="appeal")
+    assert (appeal.due, appeal.status) == (Decimal("50.00"), "due")
+    transfer_decide(actor=operator, ref=ref, item_id=items["U-102"].pk, decision="accepted", reason="panel")
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.due) == ("waived", Decimal("0.00"))  # upheld: not owed
+    assert Charge.objects.filter(code="per_credit").count() == 2

@@ -104,6 +104,15 @@ def _open_claim(
         CaseEvent.objects.create(
             case=case, actor=actor, action="appealed" if appeal_of else "claimed", detail={"unit": entry.code}
         )
+        from creditbank.apps.awards.services import charge_create  # fees are the awards app's
+        from creditbank.core.awards import FeeCode
+
+        charge_create(
+            learner=learner, institution=None,
+            code=FeeCode.APPEAL if appeal_of else FeeCode.RPL_ASSESSMENT,
+            description=f"{'Appeal' if appeal_of else 'Assessment'} of prior learning ({case.ref})",
+            subject=f"rpl:{case.ref}",
+        )  # fmt: skip
     return case
 
 
@@ -131,8 +140,13 @@ def rpl_appeal(*, actor: Any, ref: str, statement: str, files: Sequence[Evidence
 
 
 def deposit_recognised(case: AccreditationCase, actor: Any) -> None:
-    """An approved claim becomes an informal outcome of the unit in the learner's account."""
+    """An approved claim becomes an informal outcome of the unit in the learner's account; an
+    approved appeal was upheld, so its fee is refunded."""
+    from creditbank.apps.awards.services import charge_refund
     from creditbank.apps.deposits.services import deposit_batch
+
+    if case.appeal_of_id is not None:
+        charge_refund(f"rpl:{case.ref}", "appeal upheld")
 
     if case.entry is None or case.learner is None:
         raise Conflict(gettext_noop("Case %(ref)s has no unit or no learner to credit."), ref=case.ref)

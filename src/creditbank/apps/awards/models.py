@@ -78,6 +78,7 @@ class Charge(models.Model):
     )
     code = models.CharField(_("fee"), max_length=24)
     description = models.CharField(_("for"), max_length=200)
+    subject = models.CharField(max_length=64, blank=True)  # what it is for: "transfer:TR-…:appeal"
     gross = models.DecimalField(max_digits=10, decimal_places=2)
     waived = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     due = models.DecimalField(_("amount due"), max_digits=10, decimal_places=2)

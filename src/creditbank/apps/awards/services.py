@@ -127,6 +127,7 @@ def charge_create(
     code: core.FeeCode,
     description: str,
     quantity: Decimal = Decimal(1),
+    subject: str = "",
 ) -> Charge | None:
     """Charge the learner the scheduled fee; nothing when the schedule has no (or a zero) fee."""
     item = fee_for(institution, code)
@@ -135,9 +136,32 @@ def charge_create(
     amount = core.charge_amount(item.amount, quantity)
     charge = Charge.objects.create(
         learner=learner, institution=institution, code=code.value, description=description[:200],
-        gross=amount.gross, waived=amount.waived, due=amount.due, currency=item.currency,
+        gross=amount.gross, waived=amount.waived, due=amount.due, currency=item.currency, subject=subject[:64],
     )  # fmt: skip
     ledger_append([_charge_event("fee.charged", charge)])
+    return charge
+
+
+def charge_refund(subject: str, reason: str) -> Charge | None:
+    """An appeal upheld: its fee is refunded if paid, or waived if still due (inside the caller's
+    transaction). Nothing when no fee was charged."""
+    charge = (
+        Charge.objects.select_for_update(of=("self",))
+        .filter(subject=subject)
+        .select_related("learner")
+        .first()
+    )
+    if charge is None or charge.status in (ChargeStatus.REFUNDED, ChargeStatus.WAIVED):
+        return charge
+    charge.status = ChargeStatus.REFUNDED if charge.status == ChargeStatus.PAID else ChargeStatus.WAIVED
+    if charge.status == ChargeStatus.WAIVED:
+        charge.waived, charge.due = charge.gross, Decimal(0)
+    charge.payment_reference = (
+        charge.payment_reference + " · " if charge.payment_reference else ""
+    ) + reason[:60]
+    charge.settled_at = timezone.now()
+    charge.save()
+    ledger_append([_charge_event("fee.refunded", charge)])
     return charge
 
 

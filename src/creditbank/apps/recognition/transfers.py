@@ -217,6 +217,7 @@ def transfer_decide(*, actor: Any, ref: str, item_id: int, decision: str, reason
     item.decided_at = timezone.now()
     with transaction.atomic():
         item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+        _fees_for_decision(application, item)
         pending = application.items.exclude(
             decision__in=[ItemDecision.ACCEPTED, ItemDecision.REJECTED]
         ).exists()
@@ -228,6 +229,23 @@ def transfer_decide(*, actor: Any, ref: str, item_id: int, decision: str, reason
             [_event("transfer.decided", application, {**_item_fact(item), "on_appeal": item.on_appeal})]
         )
     return item
+
+
+def _fees_for_decision(application: TransferApplication, item: TransferItem) -> None:
+    """Credit recognised is charged per credit by the receiving institution's schedule; an item
+    accepted on appeal upholds the appeal, whose fee is refunded."""
+    from creditbank.apps.awards.services import charge_create, charge_refund
+    from creditbank.core.awards import FeeCode
+
+    if item.decision != ItemDecision.ACCEPTED:
+        return
+    charge_create(
+        learner=application.learner, institution=application.institution, code=FeeCode.PER_CREDIT,
+        description=f"{item.credits} {item.credit_system} recognised ({application.ref})",
+        quantity=item.credits, subject=f"transfer:{application.ref}:{item.pk}",
+    )  # fmt: skip
+    if item.on_appeal:
+        charge_refund(f"transfer:{application.ref}:appeal", "appeal upheld")
 
 
 def transfer_answer(*, actor: Any, ref: str, item_id: int, note: str) -> TransferItem:
@@ -266,6 +284,13 @@ def transfer_appeal(*, actor: Any, ref: str, reason: str) -> TransferApplication
     if not reason.strip():
         raise InvalidInput(gettext_noop("Say why the decision should change."))
     with transaction.atomic():
+        from creditbank.apps.awards.services import charge_create  # fees are the awards app's
+        from creditbank.core.awards import FeeCode
+
+        charge_create(
+            learner=application.learner, institution=None, code=FeeCode.APPEAL,
+            description=f"Appeal of {application.ref}", subject=f"transfer:{application.ref}:appeal",
+        )  # fmt: skip
         rejected.update(decision=ItemDecision.PENDING, on_appeal=True)
         application.status = ApplicationStatus.APPEALED
         application.appeal_reason = reason.strip()
