@@ -259,3 +259,30 @@ def test_cli_opens_and_finds_and_fails_clearly(people: Any) -> None:
     )
     assert Learner.objects.get().public_id in found.stdout
     assert runner.invoke(app, [*args, "--operator", "learner"]).exit_code == 1
+
+
+def test_a_registration_fee_is_charged_when_the_schedule_has_one(people: Any, db: Any) -> None:
+    from decimal import Decimal
+
+    from creditbank.apps.awards.models import Charge
+    from creditbank.apps.awards.services import fee_set
+
+    learner_open(
+        actor=people["operator"],
+        full_name="No Fee",
+        id_scheme="passport",
+        id_number="N1234567",
+        id_country="GBR",
+        region="XX",
+    )
+    assert not Charge.objects.exists()  # no fee in the schedule: nothing charged
+    fee_set(actor=people["operator"], institution=None, code="registration", amount=Decimal("30"))
+    learner = learner_open(
+        actor=people["operator"],
+        full_name="With Fee",
+        id_scheme="passport",
+        id_number="N7654321",
+        id_country="GBR",
+        region="XX",
+    )
+    assert Charge.objects.get(learner=learner).due == Decimal("30.00")

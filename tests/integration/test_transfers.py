@@ -283,3 +283,36 @@ def test_credit_recognised_is_charged_and_an_upheld_appeal_is_refunded(applied: 
     appeal.refresh_from_db()
     assert (appeal.status, appeal.due) == ("waived", Decimal("0.00"))  # upheld: not owed
     assert Charge.objects.filter(code="per_credit").count() == 2
+
+
+def test_outside_an_intake_window_an_application_is_refused_with_the_next_opening(
+    gba: dict[str, Any],
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from creditbank.apps.awards.services import IntakeClosed, window_add
+
+    rule_publish(actor=gba["operator"], doc=BLOCK, owner_code="hk-ips")
+    today = timezone.localdate()
+    hk_ips = Institution.objects.get(code="hk-ips")
+    opens = today + timedelta(days=30)
+    window_add(
+        actor=gba["operator"],
+        institution=hk_ips,
+        kind="intake",
+        opens=opens,
+        closes=opens + timedelta(days=30),
+    )
+    wong = User.objects.get(username="wong")
+    with pytest.raises(IntakeClosed, match=opens.isoformat()):
+        transfer_apply(actor=wong, learner=gba["wong"], qualification="HK-DIP")
+    window_add(
+        actor=gba["operator"],
+        institution=hk_ips,
+        kind="intake",
+        opens=today - timedelta(days=1),
+        closes=today,
+    )
+    assert transfer_apply(actor=wong, learner=gba["wong"], qualification="HK-DIP").items.exists()

@@ -94,6 +94,11 @@ def learner_open(
             )
         except IntegrityError:  # a concurrent request opened the same person's account
             raise DuplicateLearner() from None
+        from creditbank.apps.awards.services import charge_create  # fees are the awards app's
+        from creditbank.core.awards import FeeCode
+
+        charge_create(learner=learner, institution=None, code=FeeCode.REGISTRATION,
+                      description="Lifelong learning account", subject=f"registration:{learner.public_id}")  # fmt: skip
     return learner
 
 

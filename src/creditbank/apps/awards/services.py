@@ -45,6 +45,13 @@ class WindowClosed(Conflict):
     )
 
 
+class IntakeClosed(Conflict):
+    code = "intake_closed"
+    template = gettext_noop(
+        "%(institution)s takes applications into its programmes only inside an intake window; the next opens on %(opens)s."
+    )
+
+
 class NotEligible(Conflict):
     code = "not_eligible"
     template = gettext_noop(
@@ -78,6 +85,18 @@ def window_add(
         confers_on=confers_on,
         note=note.strip()[:200],
     )
+
+
+def intake_check(institution: Institution, today: date) -> None:
+    """Transfer applications into an institution's programmes are intakes: where intake windows are
+    set (the institution's own, or the bank's), they are taken only inside one."""
+    intakes = [_core(w) for w in windows_for(institution) if w.kind == core.WindowKind.INTAKE.value]
+    if intakes and core.open_window(intakes, core.WindowKind.INTAKE, today) is None:
+        opens = core.next_opening(intakes, core.WindowKind.INTAKE, today)
+        raise IntakeClosed(
+            institution=institution.code,
+            opens=opens.isoformat() if opens else gettext_noop("not yet announced"),
+        )
 
 
 def windows_for(institution: Institution | None) -> list[Window]:

@@ -105,6 +105,9 @@ def transfer_apply(*, actor: Any, learner: Learner, qualification: str) -> Trans
     today = timezone.localdate()
     found = pathway(actor=actor, learner=learner, qualification=qualification, on=today)
     entry = found.qualification
+    from creditbank.apps.awards.services import intake_check  # the bank's calendar
+
+    intake_check(entry.owner, today)
     open_one = TransferApplication.objects.filter(
         learner=learner, qualification=entry.code, status__in=OPEN
     ).first()

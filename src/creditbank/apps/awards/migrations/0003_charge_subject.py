@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('awards', '0002_service_times'),
+        ("awards", "0002_service_times"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='charge',
-            name='subject',
+            model_name="charge",
+            name="subject",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]
