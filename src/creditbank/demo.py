@@ -162,6 +162,7 @@ def demo_bank_load() -> list[Login]:
         _demo_collective(User.objects.get(username="enterprise"))
         _demo_records(User.objects.get(username="learner"), User.objects.get(username="institution"))
         _demo_network(operator)
+        _demo_counter_document(User.objects.get(username="site"), User.objects.get(username="learner"))
         _demo_feed(operator)
         _demo_award_cycle(operator, User.objects.get(username="graduate"))
         _demo_catalogue(operator)
@@ -332,6 +333,20 @@ def _demo_network(operator: User) -> None:
         unit_assign_staff(actor=operator, code="gd-sub", username="subcentre")
         unit_assign_staff(actor=operator, code="gba-centre", username="operator")
     review_policy_set(actor=operator, outcome_type="certificate", levels=2)
+
+
+def _demo_counter_document(site: User, learner_user: User) -> None:
+    """The demo learner once brought a paper diploma to the Foshan site; staff scanned and filed it."""
+    from weasyprint import HTML
+
+    from creditbank.apps.accounts.documents import document_file
+
+    learner = Learner.objects.get(user=learner_user)
+    if learner.documents.exists():
+        return
+    scan = HTML(string="<h1>佛山市高级中学 毕业证书</h1><p>陈晓明 · 2015 (demo scan)</p>").write_pdf()
+    document_file(actor=site, learner=learner, title="高中毕业证书 Secondary school diploma",
+                  name="diploma-scan.pdf", content=scan)  # fmt: skip
 
 
 def _demo_feed(operator: User) -> None:

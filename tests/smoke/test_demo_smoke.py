@@ -133,6 +133,10 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
             if role == "learner":  # the demo learner has a lifelong learning account to look at
                 account = opener.open(f"{base}/account/me/").read().decode()
                 assert "Learner number" in account
+                # The diploma scanned at the Foshan site's counter is on file and downloads.
+                documents = json.loads(opener.open(f"{base}/api/v1/learners/me/documents").read())
+                scan = opener.open(f"{base}{documents[0]['url']}").read()
+                assert scan.startswith(b"%PDF-")
                 # Their Guangdong outcomes transfer into a Hong Kong diploma, each use explained.
                 what_if = opener.open(f"{base}/api/v1/learners/me/pathway?qualification=HKIPS-HD-SE")
                 transfer = json.loads(what_if.read())["transfer"]

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from creditbank.api import errors
 from creditbank.apps.accounts.api import router as accounts_router
 from creditbank.apps.accounts.collective_api import router as collective_router
+from creditbank.apps.accounts.documents_api import router as documents_router
 from creditbank.apps.accreditation.api import router as accreditation_router
 from creditbank.apps.awards.api import router as awards_router
 from creditbank.apps.credentials.api import router as credentials_router
@@ -35,6 +36,7 @@ errors.install(api)
 api.add_router("/", frameworks_router)
 api.add_router("/", accounts_router)
 api.add_router("/", collective_router)
+api.add_router("/", documents_router)
 api.add_router("/", register_router)
 api.add_router("/", accreditation_router)
 api.add_router("/", deposits_router)

@@ -437,6 +437,52 @@ def learners_record(
     out.print(f"Recorded {record.kind} {record.pk} for {learner} (no credit).", markup=False)
 
 
+@learners_app.command("file-document")
+@command
+def learners_file_document(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="PDF, PNG or JPEG")
+    ],
+    learner: Annotated[str, typer.Option("--learner", help="The learner number.")],
+    title: Annotated[str, typer.Option("--title", help="What the document is.")],
+    operator: OperatorOption,
+) -> None:
+    """File a scanned paper document on a learner's account (its hash enters the ledger)."""
+    from creditbank.apps.accounts.documents import document_file
+    from creditbank.apps.deposits.history import learner_named
+
+    actor = _operator(operator)
+    document = document_file(
+        actor=actor,
+        learner=learner_named(actor, learner),
+        title=title,
+        name=file.name,
+        content=file.read_bytes(),
+    )
+    out.print(f"Filed document {document.pk} ({document.title}, SHA-256 {document.sha256}).", markup=False)
+
+
+@learners_app.command("documents")
+@command
+def learners_documents(
+    learner: Annotated[str, typer.Option("--learner", help="The learner number.")],
+    operator: OperatorOption,
+    as_json: JsonOption = False,
+) -> None:
+    """The documents filed on a learner's account."""
+    from creditbank.apps.accounts.documents import documents_of
+    from creditbank.apps.accounts.documents_api import document_out
+    from creditbank.apps.deposits.history import learner_named
+
+    actor = _operator(operator)
+    rows = [document_out(d) for d in documents_of(actor=actor, learner=learner_named(actor, learner))]
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        out.print(f"{row['id']:>6}  {row['filed_at'][:10]}  {row['title']}  {row['file_name']}", markup=False)
+
+
 @learners_app.command("register")
 @command
 def learners_register(

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from creditbank.apps.accounts.collective import counter_code, counter_open, roster_code
 from creditbank.apps.accounts.collective_views import activation_url
+from creditbank.apps.accounts.documents import document_file, document_get, documents_of
 from creditbank.apps.accounts.learners import (
     SignIn,
     learner_export,
@@ -77,9 +79,12 @@ def my_account(request: HttpRequest) -> HttpResponse:
         learner = learner_of(request.user)
     except DomainError as exc:
         return render(request, "frameworks/problem.html", {"error": error_message(exc)}, status=exc.status)
-    return render(
-        request, "accounts/my_account.html", {"learner": learner, "identity": learner_identity(learner)}
-    )
+    context = {
+        "learner": learner,
+        "identity": learner_identity(learner),
+        "documents": documents_of(actor=request.user, learner=learner),
+    }
+    return render(request, "accounts/my_account.html", context)
 
 
 @login_required
@@ -132,8 +137,9 @@ def learners(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def receipt(request: HttpRequest, number: str) -> HttpResponse:
-    """The receipt a learner takes home from the counter: their number, how the account was opened,
-    and the one-time code that lets them set their own sign-in (while it is unused)."""
+    """The learner at the counter: the receipt they take home (their number, how the account was
+    opened, the one-time code that lets them set their own sign-in while it is unused) and the paper
+    documents they brought, scanned and filed here."""
     if not allowed(request.user, Action.FIND_LEARNER):
         raise DjangoPermissionDenied
     learner = (
@@ -143,8 +149,26 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
     )
     if learner is None:
         raise Http404
+    error, status = "", 200
+    if request.method == "POST":
+        scan = request.FILES.get("file")
+        try:
+            document = document_file(
+                actor=request.user,
+                learner=learner,
+                title=request.POST.get("title", ""),
+                name=(scan.name or "") if scan else "",
+                content=scan.read() if scan else b"",
+            )
+            messages.success(request, _("%(title)s is filed on the account.") % {"title": document.title})
+            return redirect("accounts:receipt", learner.public_id)
+        except DomainError as exc:
+            error, status = error_message(exc), exc.status
     entry = counter_code(learner)
     context = {
+        "error": error,
+        "title": request.POST.get("title", ""),
+        "documents": documents_of(actor=request.user, learner=learner),
         "learner": learner,
         "identity": learner_identity(learner),
         "code": roster_code(entry) if entry else "",
@@ -152,4 +176,19 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         "activate_at": activation_url(),
         "unit": getattr(learner.opened_by, "service_unit", None),
     }
-    return render(request, "accounts/receipt.html", context)
+    return render(request, "accounts/receipt.html", context, status=status)
+
+
+@login_required
+def document(request: HttpRequest, document_id: int) -> FileResponse:
+    """A filed document, for the learner, the bank and the institution whose staff filed it."""
+    try:
+        found = document_get(actor=request.user, document_id=document_id)
+    except DomainError:
+        raise Http404 from None
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )

@@ -209,4 +209,17 @@ def learner_export(*, actor: Any, learner: Learner) -> dict[str, Any]:
             }
             for r in LearningRecord.objects.select_related("institution").filter(learner=learner)
         ],
+        # The scans themselves are downloaded one by one; the hash shows each is the one filed.
+        "documents": [
+            {
+                "id": d.pk,
+                "title": d.title,
+                "file_name": d.original_name,
+                "content_type": d.content_type,
+                "sha256": d.sha256,
+                "filed_at": d.uploaded_at.isoformat(),
+                "filed_by_institution": d.institution.code if d.institution else None,
+            }
+            for d in learner.documents.select_related("institution")
+        ],
     }

@@ -247,3 +247,29 @@ class RosterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} on registration {self.registration_id}"
+
+
+class LearnerDocument(models.Model):
+    """A paper document a learner brought to a counter (a certificate, a transcript), scanned by
+    staff and kept on the learner's account; served only to the learner and the bank's staff."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("document"), max_length=200)
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Where it was filed: the staff member's institution (whose staff may see it again) or unit.
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("filed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.title}"

@@ -67,6 +67,8 @@ class Action(enum.StrEnum):
     MANAGE_NETWORK = "manage_network"
     REVIEW_DEPOSIT = "review_deposit"
     PUBLISH_CATALOGUE = "publish_catalogue"
+    FILE_DOCUMENT = "file_document"
+    VIEW_DOCUMENT = "view_document"
 
 
 # action -> role (None = anonymous) -> scope
@@ -86,6 +88,14 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.OPEN_LEARNER_ACCOUNT: {None: Scope.ANY, "operator": Scope.ANY, "institution": Scope.ANY},
     # Finding a person needs their full identity number; it tells whether an account exists.
     Action.FIND_LEARNER: {"operator": Scope.ANY, "institution": Scope.ANY},
+    # Counter staff scan the paper documents a learner brings; the learner, the bank and the
+    # institution whose staff filed a document may open it again.
+    Action.FILE_DOCUMENT: {"operator": Scope.ANY, "institution": Scope.ANY},
+    Action.VIEW_DOCUMENT: {
+        "operator": Scope.ANY,
+        "institution": Scope.OWN_INSTITUTION,
+        "learner": Scope.OWN_RECORD,
+    },
     Action.VIEW_LEARNER_RECORD: {"operator": Scope.ANY, "learner": Scope.OWN_RECORD},
     # Institutions register their own qualifications and units (as drafts); operators any.
     Action.MANAGE_REGISTER: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
@@ -173,6 +183,8 @@ ACTION_NAMES = {
     Action.VIEW_INSTITUTIONS: gettext_noop("view this institution"),
     Action.OPEN_LEARNER_ACCOUNT: gettext_noop("open learner accounts"),
     Action.FIND_LEARNER: gettext_noop("look up learners"),
+    Action.FILE_DOCUMENT: gettext_noop("file learners' documents"),
+    Action.VIEW_DOCUMENT: gettext_noop("open this document"),
     Action.VIEW_LEARNER_RECORD: gettext_noop("see this learner's record"),
     Action.MANAGE_REGISTER: gettext_noop("manage this institution's register entries"),
     Action.RECORD_ACCREDITATION: gettext_noop("record accreditation decisions"),

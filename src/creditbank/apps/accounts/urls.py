@@ -9,6 +9,7 @@ urlpatterns = [
     path("me/export.json", learner_views.my_export, name="my_export"),
     path("learners/", learner_views.learners, name="learners"),
     path("learners/<str:number>/receipt/", learner_views.receipt, name="receipt"),
+    path("documents/<int:document_id>/", learner_views.document, name="document"),
     path("signup/", learner_views.signup, name="signup"),
     path("institutions/", views.institutions, name="institutions"),
     path("assessors/", views.assessors, name="assessors"),

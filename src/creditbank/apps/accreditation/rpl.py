@@ -20,24 +20,18 @@ from creditbank.apps.accreditation.models import AccreditationCase, CaseEvent, C
 from creditbank.apps.accreditation.services import earlier_panel, new_case_ref
 from creditbank.apps.register.models import Status
 from creditbank.apps.register.services import entry_get
+from creditbank.apps.scans import MAX_FILE_BYTES, SUFFIXES, sniff
 from creditbank.core import accreditation as qa
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
 
 DOMAIN = "outcomes"  # an RPL claim is judged against the unit's learning outcomes as a whole
 MAX_FILES = 5
-MAX_FILE_BYTES = 10 * 1024 * 1024
-# Checked by content, not by name: what a file says it is must be what it is.
-SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 @dataclass(frozen=True)
 class Evidence:
     name: str
     content: bytes
-
-
-def sniff(content: bytes) -> str | None:
-    return next((kind for magic, kind in SIGNATURES.items() if content.startswith(magic)), None)
 
 
 def _check_evidence(files: Sequence[Evidence]) -> list[tuple[Evidence, str]]:
@@ -65,7 +59,7 @@ def _store_evidence(case: AccreditationCase, checked: list[tuple[Evidence, str]]
             size=len(f.content),
             sha256=hashlib.sha256(f.content).hexdigest(),
         )
-        suffix = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}[kind]
+        suffix = SUFFIXES[kind]
         record.file.save(f"{case.ref}-{record.sha256[:12]}{suffix}", ContentFile(f.content), save=False)
         record.save()
 
