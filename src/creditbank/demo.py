@@ -166,6 +166,7 @@ def demo_bank_load() -> list[Login]:
         _demo_feed(operator)
         _demo_award_cycle(operator, User.objects.get(username="graduate"))
         _demo_catalogue(operator)
+        _demo_account_review(operator, User.objects.get(username="site"))
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -333,6 +334,22 @@ def _demo_network(operator: User) -> None:
         unit_assign_staff(actor=operator, code="gd-sub", username="subcentre")
         unit_assign_staff(actor=operator, code="gba-centre", username="operator")
     review_policy_set(actor=operator, outcome_type="certificate", levels=2)
+
+
+def _demo_account_review(operator: User, site: User) -> None:
+    """From now on new accounts are reviewed by their site, then the sub-centre. A walk-in learner
+    had an account opened at the Foshan site's counter (the site's check), now with `subcentre`."""
+    from stdnum.cn import ric
+
+    from creditbank.apps.accounts.account_reviews import account_review_policy_set
+
+    account_review_policy_set(actor=operator, levels=2)
+    body = "44010619990312002"
+    number = body + ric.calc_check_digit(body + "0")
+    if not Learner.objects.filter(id_index=identity_index(parse_identity("cn_ric", number))).exists():
+        learner_open(
+            actor=site, full_name="林嘉欣", id_scheme="cn_ric", id_number=number, region=Region.GUANGDONG
+        )
 
 
 def _demo_counter_document(site: User, learner_user: User) -> None:

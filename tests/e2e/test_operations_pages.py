@@ -14,10 +14,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PAGES = {
     "operator": [
         "/account/network/", "/deposits/reviews/", "/overdue/", "/awards/", "/awards/settings/", "/register/catalogue/",
-        "/credentials/keys/", "/deposits/feeds/", "/account/collective/",
+        "/credentials/keys/", "/deposits/feeds/", "/account/collective/", "/account/reviews/",
     ],
-    "institution": ["/credentials/", "/deposits/records/", "/awards/", "/overdue/", "/account/collective/"],
-    "wong": ["/credentials/", "/credentials/shares/", "/awards/", "/deposits/statement/"],
+    "institution": ["/credentials/", "/deposits/records/", "/awards/", "/overdue/", "/account/collective/",
+                    "/account/learners/{wong}/receipt/"],
+    "wong": ["/credentials/", "/credentials/shares/", "/awards/", "/deposits/statement/", "/account/me/"],
     None: ["/verify/", "/account/activate/", "/register/catalogue/"],
 }  # fmt: skip
 
@@ -33,7 +34,7 @@ def test_operating_pages_render_accessibly(
         if who is not None:
             sign_in(page, live_server.url, who)
         for path in paths:
-            response = page.goto(f"{live_server.url}{path}")
+            response = page.goto(live_server.url + path.format(wong=bank["wong"].public_id))
             assert response is not None
             assert response.status == 200, (who, path, response.status)
             found = serious_violations(page)

@@ -9,6 +9,9 @@ import pytest
 from tests.helpers import PASSWORD
 
 from creditbank.apps.accounts.learners import SignIn, learner_open
+from creditbank.apps.accounts.models import User
+from creditbank.apps.accounts.network import unit_assign_institution, unit_assign_staff, unit_create
+from creditbank.apps.deposits.reviews import review_policy_set
 from creditbank.apps.deposits.services import deposit_batch
 from creditbank.apps.register.services import entries_import, entry_record_accreditation
 
@@ -141,3 +144,48 @@ def wong_u101(bank: dict[str, Any], people: dict[str, Any]) -> Any:
         institution_code="sz-poly",
     )
     return LearningOutcome.objects.get(entry__code="U-101", learner=bank["wong"])
+
+
+@pytest.fixture
+def network(bank: dict, people: dict) -> dict[str, Any]:
+    """centre → gd-sub (Guangdong) → sz-site (serves sz-poly); hk-sub → hk-site (serves hk-ips);
+    staff site-sz, sub-gd and site-hk; certificates reviewed at two levels."""
+    op = people["operator"]
+    unit_create(actor=op, code="centre", name_en="Bank centre", name_zh="总中心", level="centre")
+    unit_create(
+        actor=op,
+        code="gd-sub",
+        name_en="Guangdong sub-centre",
+        name_zh="广东分中心",
+        level="sub_centre",
+        parent="centre",
+        territory="GD",
+    )
+    unit_create(
+        actor=op, code="sz-site", name_en="Shenzhen site", name_zh="深圳认证点", level="site", parent="gd-sub"
+    )
+    unit_create(
+        actor=op,
+        code="hk-sub",
+        name_en="Hong Kong sub-centre",
+        name_zh="香港分中心",
+        level="sub_centre",
+        parent="centre",
+        territory="HK",
+    )
+    unit_create(
+        actor=op,
+        code="hk-site",
+        name_en="Hong Kong site",
+        name_zh="香港認證點",
+        level="site",
+        parent="hk-sub",
+    )
+    unit_assign_institution(actor=op, code="sz-site", institution="sz-poly")
+    unit_assign_institution(actor=op, code="hk-site", institution="hk-ips")
+    staff = {}
+    for name, unit in (("site-sz", "sz-site"), ("sub-gd", "gd-sub"), ("site-hk", "hk-site")):
+        User.objects.create_user(name, role="operator")
+        staff[name] = unit_assign_staff(actor=op, code=unit, username=name)
+    review_policy_set(actor=op, outcome_type="certificate", levels=2)
+    return staff

@@ -10,8 +10,7 @@ import pytest
 from tests.helpers import login
 from typer.testing import CliRunner
 
-from creditbank.apps.accounts.models import User
-from creditbank.apps.accounts.network import unit_assign_institution, unit_assign_staff, unit_create
+from creditbank.apps.accounts.network import unit_create
 from creditbank.apps.deposits.models import LearningOutcome, OutcomeReview
 from creditbank.apps.deposits.reviews import outcomes_review, review_policy_set, review_queue
 from creditbank.apps.deposits.selectors import statement
@@ -22,50 +21,6 @@ from creditbank.cli.main import app
 from creditbank.core.errors import InvalidInput, NotFound, PermissionDenied
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def network(bank: dict, people: dict) -> dict[str, Any]:
-    """centre → gd-sub (Guangdong) → sz-site (serves sz-poly); hk-sub → hk-site (serves hk-ips)."""
-    op = people["operator"]
-    unit_create(actor=op, code="centre", name_en="Bank centre", name_zh="总中心", level="centre")
-    unit_create(
-        actor=op,
-        code="gd-sub",
-        name_en="Guangdong sub-centre",
-        name_zh="广东分中心",
-        level="sub_centre",
-        parent="centre",
-        territory="GD",
-    )
-    unit_create(
-        actor=op, code="sz-site", name_en="Shenzhen site", name_zh="深圳认证点", level="site", parent="gd-sub"
-    )
-    unit_create(
-        actor=op,
-        code="hk-sub",
-        name_en="Hong Kong sub-centre",
-        name_zh="香港分中心",
-        level="sub_centre",
-        parent="centre",
-        territory="HK",
-    )
-    unit_create(
-        actor=op,
-        code="hk-site",
-        name_en="Hong Kong site",
-        name_zh="香港認證點",
-        level="site",
-        parent="hk-sub",
-    )
-    unit_assign_institution(actor=op, code="sz-site", institution="sz-poly")
-    unit_assign_institution(actor=op, code="hk-site", institution="hk-ips")
-    staff = {}
-    for name, unit in (("site-sz", "sz-site"), ("sub-gd", "gd-sub"), ("site-hk", "hk-site")):
-        User.objects.create_user(name, role="operator")
-        staff[name] = unit_assign_staff(actor=op, code=unit, username=name)
-    review_policy_set(actor=op, outcome_type="certificate", levels=2)
-    return staff
 
 
 def deposit(bank: dict, people: dict, code: str = "U-101", kind: str = "certificate") -> LearningOutcome:

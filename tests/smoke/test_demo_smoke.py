@@ -23,6 +23,7 @@ EXPECTED_ROLES = {"learner", "institution", "assessor", "operator", "employer"}
 HEADER = "learner_number,unit_code,achieved_on,result\n"
 JARS: dict[str, http.cookiejar.CookieJar] = {}
 GRADUATE: list[str] = []  # the username and password of the demo's graduate-to-be
+SUBCENTRE: list[str] = []  # the Guangdong sub-centre's reviewer
 ACTIVATION: list[str] = []  # learner number, code, identity number of one registered staff member
 LINKS: list[tuple[str, str]] = []  # the credential and shared-record links the demo prints
 
@@ -47,6 +48,8 @@ def read_logins(
             logins[match[1]] = (match[2], match[3])
             if match[2] == "graduate":
                 GRADUATE[:] = [match[2], match[3]]
+            if match[2] == "subcentre":
+                SUBCENTRE[:] = [match[2], match[3]]
         if match := re.match(r"ACTIVATE .*learner number (\S+), code (\S+), identity number (\S+) ", line):
             ACTIVATION.extend(match.groups())
         if match := re.match(r"(VERIFY|SHARED) (\S+)", line):
@@ -170,6 +173,10 @@ def test_demo_sets_up_serves_and_every_printed_login_works(tmp_path: Path) -> No
             applied = json.loads(response.read())
         assert applied["fee"]["due"] == "120.00"
         assert applied["audit"]["met"] is True
+        # The walk-in account opened at the Foshan site's counter waits for the sub-centre's review.
+        _home, opener = sign_in(base, *SUBCENTRE)
+        waiting = json.loads(opener.open(f"{base}/api/v1/account-reviews").read())
+        assert [(a["full_name"], a["level"], a["site"]) for a in waiting] == [("林嘉欣", 2, "fs-site")]
         # One of the 200 staff the demo enterprise registered activates their own account.
         number, code, id_number = ACTIVATION
         jar = http.cookiejar.CookieJar()

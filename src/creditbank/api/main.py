@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from creditbank.api import errors
+from creditbank.apps.accounts.account_reviews_api import router as account_reviews_router
 from creditbank.apps.accounts.api import router as accounts_router
 from creditbank.apps.accounts.collective_api import router as collective_router
 from creditbank.apps.accounts.documents_api import router as documents_router
@@ -37,6 +38,7 @@ api.add_router("/", frameworks_router)
 api.add_router("/", accounts_router)
 api.add_router("/", collective_router)
 api.add_router("/", documents_router)
+api.add_router("/", account_reviews_router)
 api.add_router("/", register_router)
 api.add_router("/", accreditation_router)
 api.add_router("/", deposits_router)

@@ -9,7 +9,9 @@ import typer
 from creditbank.cli.common import JsonOption, OperatorOption, command, operator_user, out, print_json
 
 units_app = typer.Typer(help="The bank's service network (centre, sub-centres, sites).", no_args_is_help=True)
-reviews_app = typer.Typer(help="Review of deposits by sites and sub-centres.", no_args_is_help=True)
+reviews_app = typer.Typer(
+    help="Review of new accounts and deposits by sites and sub-centres.", no_args_is_help=True
+)
 
 
 @units_app.command("list")
@@ -141,6 +143,64 @@ def reviews_policy(
 
     policy = review_policy_set(actor=operator_user(operator), outcome_type=outcome_type, levels=levels)
     out.print(f"{policy.outcome_type}: {policy.levels} review level(s)", markup=False)
+
+
+@reviews_app.command("accounts")
+@command
+def reviews_accounts(operator: OperatorOption, as_json: JsonOption = False) -> None:
+    """New accounts waiting for this reviewer, oldest first."""
+    from creditbank.apps.accounts.account_reviews import account_review_queue
+
+    queue = account_review_queue(operator_user(operator))
+    if as_json:
+        print_json(
+            [
+                {
+                    "learner": w.learner.public_id,
+                    "level": w.learner.awaiting_level,
+                    "since": w.since.isoformat(),
+                }
+                for w in queue
+            ]
+        )
+        return
+    for w in queue:
+        a = w.learner
+        site = a.review_unit.code if a.review_unit else "centre"
+        out.print(f"{a.public_id} level {a.awaiting_level} {site:<12} since {w.since:%Y-%m-%d}", markup=False)
+
+
+@reviews_app.command("decide-accounts")
+@command
+def reviews_decide_accounts(
+    accounts: Annotated[list[str], typer.Argument(help="Learner numbers.")],
+    decision: Annotated[str, typer.Option("--decision", help="approved or rejected")],
+    operator: OperatorOption,
+    reason: Annotated[str, typer.Option("--reason")] = "",
+) -> None:
+    """Approve or reject new accounts waiting for this reviewer."""
+    from creditbank.apps.accounts.account_reviews import accounts_review
+
+    done = accounts_review(actor=operator_user(operator), numbers=accounts, decision=decision, reason=reason)
+    for a in done:
+        out.print(
+            f"{a.public_id}: {a.status}"
+            + (f" (now at level {a.awaiting_level})" if a.awaiting_level else ""),
+            markup=False,
+        )
+
+
+@reviews_app.command("account-policy")
+@command
+def reviews_account_policy(
+    levels: Annotated[int, typer.Argument(help="0 none, 1 the site, 2 the site then the sub-centre")],
+    operator: OperatorOption,
+) -> None:
+    """Set how many levels review a new account (applies to accounts opened from now on)."""
+    from creditbank.apps.accounts.account_reviews import account_review_policy_set
+
+    done = account_review_policy_set(actor=operator_user(operator), levels=levels)
+    out.print(f"accounts: {done} review level(s)", markup=False)
 
 
 catalogue_app = typer.Typer(

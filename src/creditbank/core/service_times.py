@@ -18,6 +18,7 @@ class Clock(enum.StrEnum):
     AWARD_DECISION = "award_decision"  # the conferring institution decides an award application within
     DEPOSIT_REVIEW = "deposit_review"  # each review level acts within
     RPL_DECISION = "rpl_decision"  # the bank decides an RPL claim within
+    ACCOUNT_REVIEW = "account_review"  # each review level acts on a new account within
 
 
 CLOCK_LABELS = {
@@ -27,6 +28,7 @@ CLOCK_LABELS = {
     Clock.AWARD_DECISION: gettext_noop("Decision on an award application"),
     Clock.DEPOSIT_REVIEW: gettext_noop("Review of a deposit, at each level"),
     Clock.RPL_DECISION: gettext_noop("Decision on an RPL claim"),
+    Clock.ACCOUNT_REVIEW: gettext_noop("Review of a new account, at each level"),
 }
 
 # The bank's defaults, in working days: the seeds' "RPL appeals within 14 working days of the
@@ -38,6 +40,7 @@ DEFAULTS = {
     Clock.AWARD_DECISION: 15,
     Clock.DEPOSIT_REVIEW: 5,
     Clock.RPL_DECISION: 30,
+    Clock.ACCOUNT_REVIEW: 3,
 }
 
 

@@ -49,6 +49,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if allowed(user, Action.REVIEW_DEPOSIT):
         items.append(NavItem(_("Reviews"), reverse("deposits:reviews"), "deposits:reviews"))
         items.append(NavItem(_("Service network"), reverse("accounts:network"), "accounts:network"))
+    if allowed(user, Action.REVIEW_ACCOUNT):
+        items.append(
+            NavItem(
+                _("New accounts to review"), reverse("accounts:account_reviews"), "accounts:account_reviews"
+            )
+        )
     if allowed(user, Action.MANAGE_FEEDS):
         items.append(NavItem(_("Certificate feeds"), reverse("deposits:feeds"), "deposits:feeds"))
     if allowed(user, Action.FIND_LEARNER):

@@ -137,6 +137,9 @@ class LearnerOut(Schema):
     region: str
     identity_document: str
     opened_at: str
+    status: str  # official, pending (under review) or rejected
+    awaiting_level: int | None
+    status_reason: str
 
 
 def learner_out(learner: Learner) -> dict[str, Any]:
@@ -147,6 +150,9 @@ def learner_out(learner: Learner) -> dict[str, Any]:
         "region": learner.region,
         "identity_document": f"{identity.scheme.value} {identity.masked}",
         "opened_at": learner.created_at.isoformat(),
+        "status": learner.status,
+        "awaiting_level": learner.awaiting_level,
+        "status_reason": learner.status_reason,
     }
 
 

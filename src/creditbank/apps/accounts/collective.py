@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from creditbank.apps.accounts import crypto
+from creditbank.apps.accounts.account_reviews import account_opening
 from creditbank.apps.accounts.learners import ID_FIELD, SignIn, identity_index, new_public_id, sign_in_create
 from creditbank.apps.accounts.models import CollectiveRegistration, Institution, Learner, Region, RosterEntry
 from creditbank.apps.accounts.permissions import Action, require
@@ -110,6 +111,7 @@ def collective_register(
             learner.id_index: learner
             for learner in Learner.objects.filter(id_index__in=indexes.values()).select_related("user")
         }
+        opening = account_opening(actor, institution, in_person=False)
         fresh = [
             Learner(
                 public_id=new_public_id(),
@@ -121,6 +123,9 @@ def collective_register(
                 region=row.region,
                 opened_by=person_of(actor),
                 opened_at_institution=institution,
+                status=opening.status,
+                awaiting_level=opening.awaiting_level,
+                review_unit=opening.review_unit,
             )
             for row in good
             if indexes[row.line] not in existing

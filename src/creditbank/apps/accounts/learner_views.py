@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from creditbank.apps.accounts.account_reviews import account_reviews_of
 from creditbank.apps.accounts.collective import counter_code, counter_open, roster_code
 from creditbank.apps.accounts.collective_views import activation_url
 from creditbank.apps.accounts.documents import document_file, document_get, documents_of
@@ -83,6 +84,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
         "learner": learner,
         "identity": learner_identity(learner),
         "documents": documents_of(actor=request.user, learner=learner),
+        "reviews": account_reviews_of(learner),
     }
     return render(request, "accounts/my_account.html", context)
 
@@ -169,6 +171,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
         "error": error,
         "title": request.POST.get("title", ""),
         "documents": documents_of(actor=request.user, learner=learner),
+        "reviews": account_reviews_of(learner),
         "learner": learner,
         "identity": learner_identity(learner),
         "code": roster_code(entry) if entry else "",

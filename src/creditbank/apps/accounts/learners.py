@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from creditbank.apps.accounts import crypto
+from creditbank.apps.accounts.account_reviews import account_opened, account_opening
 from creditbank.apps.accounts.models import Learner, Region, Role, User
 from creditbank.apps.accounts.permissions import Action, require, role_of
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
@@ -76,11 +77,12 @@ def learner_open(
         raise DuplicateLearner(
             gettext_noop("This person already has lifelong learning account %(learner)s."), learner=existing
         )
+    opening = account_opening(actor)
     with transaction.atomic():
         user = sign_in_create(sign_in, name) if sign_in else None
         staff = actor if not self_service else None
         try:
-            learner = Learner.objects.create(
+            learner = Learner(
                 public_id=new_public_id(),
                 user=user,
                 full_name=name,
@@ -92,8 +94,11 @@ def learner_open(
                 opened_by=staff if isinstance(staff, User) else None,
                 opened_at_institution_id=getattr(staff, "institution_id", None),
             )
+            opening.apply(learner)
+            learner.save(force_insert=True)
         except IntegrityError:  # a concurrent request opened the same person's account
             raise DuplicateLearner() from None
+        account_opened(learner, actor, opening)
         from creditbank.apps.awards.services import charge_create  # fees are the awards app's
         from creditbank.core.awards import FeeCode
 

@@ -161,6 +161,12 @@ class ApiKey(models.Model):
         return f"{self.prefix}… ({self.institution.code})"
 
 
+class AccountStatus(models.TextChoices):
+    OFFICIAL = "official", _("official")
+    PENDING = "pending", _("under review")
+    REJECTED = "rejected", _("rejected")
+
+
 class Learner(models.Model):
     """A lifelong learning account (终身学习账号): one per person, across all institutions.
 
@@ -188,6 +194,16 @@ class Learner(models.Model):
         Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    # Where the bank requires it, an account is reviewed (its site, then the sub-centre) before it
+    # is official; until then it holds what is deposited but cannot apply for anything.
+    status = models.CharField(
+        _("status"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.OFFICIAL
+    )
+    awaiting_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    status_reason = models.TextField(blank=True)
+    review_unit = models.ForeignKey(
+        ServiceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["public_id"]
@@ -273,3 +289,33 @@ class LearnerDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_id} {self.title}"
+
+
+class AccountReviewPolicy(models.Model):
+    """How many levels review a new account before it is official: 0 none, 1 its site, 2 its site
+    then the sub-centre. One row; no row means none."""
+
+    levels = models.PositiveSmallIntegerField(_("review levels"), default=0)
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"accounts: {self.levels}"
+
+
+class AccountReview(models.Model):
+    """One review step of a new account: who, at which unit and level, when and why."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="reviews")
+    level = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey(ServiceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decision = models.CharField(max_length=16)  # approved, rejected
+    reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["learner_id", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"review {self.level} of account {self.learner_id}: {self.decision}"

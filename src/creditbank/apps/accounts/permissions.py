@@ -68,6 +68,7 @@ class Action(enum.StrEnum):
     REVIEW_DEPOSIT = "review_deposit"
     PUBLISH_CATALOGUE = "publish_catalogue"
     FILE_DOCUMENT = "file_document"
+    REVIEW_ACCOUNT = "review_account"
     VIEW_DOCUMENT = "view_document"
 
 
@@ -91,6 +92,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     # Counter staff scan the paper documents a learner brings; the learner, the bank and the
     # institution whose staff filed a document may open it again.
     Action.FILE_DOCUMENT: {"operator": Scope.ANY, "institution": Scope.ANY},
+    # New accounts are reviewed by the bank's service network (sites, sub-centres, the centre).
+    Action.REVIEW_ACCOUNT: {"operator": Scope.ANY},
     Action.VIEW_DOCUMENT: {
         "operator": Scope.ANY,
         "institution": Scope.OWN_INSTITUTION,
@@ -184,6 +187,7 @@ ACTION_NAMES = {
     Action.OPEN_LEARNER_ACCOUNT: gettext_noop("open learner accounts"),
     Action.FIND_LEARNER: gettext_noop("look up learners"),
     Action.FILE_DOCUMENT: gettext_noop("file learners' documents"),
+    Action.REVIEW_ACCOUNT: gettext_noop("review new accounts"),
     Action.VIEW_DOCUMENT: gettext_noop("open this document"),
     Action.VIEW_LEARNER_RECORD: gettext_noop("see this learner's record"),
     Action.MANAGE_REGISTER: gettext_noop("manage this institution's register entries"),

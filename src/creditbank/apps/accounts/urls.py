@@ -1,6 +1,12 @@
 from django.urls import path
 
-from creditbank.apps.accounts import collective_views, learner_views, network_views, views
+from creditbank.apps.accounts import (
+    account_reviews_views,
+    collective_views,
+    learner_views,
+    network_views,
+    views,
+)
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,4 +23,5 @@ urlpatterns = [
     path("collective/<int:registration_id>/", collective_views.registration, name="registration"),
     path("activate/", collective_views.activate, name="activate"),
     path("network/", network_views.network_page, name="network"),
+    path("reviews/", account_reviews_views.account_reviews, name="account_reviews"),
 ]

@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from creditbank.apps.accounts.account_reviews import require_official
 from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accreditation.models import AccreditationCase, CaseEvent, CaseEvidence
@@ -69,6 +70,7 @@ def _open_claim(
 ) -> AccreditationCase:
     learner = learner_of(actor)
     require(actor, Action.CLAIM_RPL, learner_user_id=learner.user_id)
+    require_official(learner)
     entry = entry_get(unit_code)
     if entry.status != Status.ACCREDITED:
         raise Conflict(

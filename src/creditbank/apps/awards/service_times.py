@@ -102,6 +102,13 @@ def overdue(actor: Any, *, today: date | None = None) -> list[Overdue]:
         ):
             items.append(Overdue(Clock.RPL_DECISION, c.ref, c.entry.code if c.entry else "", "",
                                  due(Clock.RPL_DECISION, c.created_at), reverse("accreditation:detail", args=[c.ref])))  # fmt: skip
+    if role == "operator":
+        from creditbank.apps.accounts.account_reviews import account_review_queue
+
+        for w in account_review_queue(actor, limit=10_000):
+            items.append(Overdue(Clock.ACCOUNT_REVIEW, w.learner.public_id, w.learner.full_name,
+                                 w.learner.review_unit.code if w.learner.review_unit else "",
+                                 due(Clock.ACCOUNT_REVIEW, w.since), reverse("accounts:account_reviews")))  # fmt: skip
     late = [i for i in items if i.deadline.overdue(today)]
     return sorted(late, key=lambda i: (-i.deadline.days_late(today), i.ref))
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from creditbank.apps.accounts.account_reviews import require_official
 from creditbank.apps.accounts.models import Institution, Learner
 from creditbank.apps.accounts.permissions import Action, require, role_of
 from creditbank.apps.accounts.principals import person_of
@@ -323,6 +324,7 @@ def award_apply(
 ) -> AwardApplication:
     """Apply for the award of a qualification the record meets, inside an open award window."""
     require(actor, Action.APPLY_AWARD, learner_user_id=learner.user_id)
+    require_official(learner)
     today = on or timezone.localdate()
     pathway = eligibility(learner, qualification, today)
     entry = pathway.qualification

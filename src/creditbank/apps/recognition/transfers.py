@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from creditbank.apps.accounts.account_reviews import require_official
 from creditbank.apps.accounts.models import Learner
 from creditbank.apps.accounts.permissions import Action, allowed, require
 from creditbank.apps.accounts.principals import person_of
@@ -102,6 +103,7 @@ def transfers_for(actor: Any, *, institution: str = "", status: str = "") -> Que
 def transfer_apply(*, actor: Any, learner: Learner, qualification: str) -> TransferApplication:
     """Apply for the optimal proposal as it stands today; every use becomes an item to decide."""
     require(actor, Action.APPLY_TRANSFER, learner_user_id=learner.user_id)
+    require_official(learner)
     today = timezone.localdate()
     found = pathway(actor=actor, learner=learner, qualification=qualification, on=today)
     entry = found.qualification
