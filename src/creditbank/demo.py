@@ -407,7 +407,7 @@ def _demo_award_cycle(operator: User, graduate: User) -> None:
     from decimal import Decimal
 
     from creditbank.apps.awards.models import Waiver, Window
-    from creditbank.apps.awards.services import fee_set, window_add
+    from creditbank.apps.awards.services import fee_set, term_calendar_set, window_add
     from creditbank.apps.deposits.services import deposit_batch
 
     sz_poly = Institution.objects.get(code="sz-poly")
@@ -421,6 +421,10 @@ def _demo_award_cycle(operator: User, graduate: User) -> None:
             actor=operator, institution=sz_poly, kind="award", opens=today + timedelta(days=180),
             closes=today + timedelta(days=240), confers_on=today + timedelta(days=255), note="Summer conferment",
         )  # fmt: skip
+    # Hong Kong's semesters start in September and January; the bank keeps the mainland's default.
+    term_calendar_set(
+        actor=operator, institution=Institution.objects.get(code="hk-ips"), starts=["09-01", "01-15"]
+    )
     fee_set(actor=operator, institution=None, code="award_application", amount=Decimal("100"))
     fee_set(actor=operator, institution=sz_poly, code="award_application", amount=Decimal("120"))
     Waiver.objects.get_or_create(

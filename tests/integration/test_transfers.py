@@ -234,6 +234,7 @@ def test_the_pdf_statement_shows_transferred_credit_with_its_provenance(
     assert "Transferred credit" in text
     assert "exemption from HK-202" in text
     assert f"{ref} · HK-R-EX v1" in text
+    assert "term 2023/24-1" in text  # achieved 2024-01-10, the autumn term by the default calendar
 
 
 def test_an_appeal_after_the_service_time_is_refused_with_its_last_day(applied: dict[str, Any]) -> None:
@@ -316,3 +317,48 @@ def test_outside_an_intake_window_an_application_is_refused_with_the_next_openin
         closes=today,
     )
     assert transfer_apply(actor=wong, learner=gba["wong"], qualification="HK-DIP").items.exists()
+
+
+def test_accepted_credit_is_entered_into_the_term_of_the_outcome(applied: dict[str, Any]) -> None:
+    from creditbank.apps.awards.models import TermCalendar
+
+    ref, items, staff = applied["application"].ref, applied["items"], applied["hk_staff"]
+    transfer_decide(actor=staff, ref=ref, item_id=items["U-101"].pk, decision="accepted")
+    first = TransferItem.objects.get(pk=items["U-101"].pk)
+    assert (first.term, str(first.term_starts_on)) == ("2023/24-1", "2023-09-01")  # achieved 2024-01-10
+    # hk-ips keeps three terms; a bad calendar is refused through each door and changes nothing.
+    client = login(Client(), staff)
+    bad = client.put(
+        "/api/v1/terms",
+        {"term_starts": ["09-01", "02-30"]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert bad.status_code == 422
+    assert "02-30 is not a term start" in bad.json()["message"]
+    other = login(Client(), User.objects.get(username="institution"))  # sz-poly staff
+    assert other.put("/api/v1/terms", {"term_starts": ["09-01"], "institution": "hk-ips"},
+                     content_type="application/json").status_code == 403  # fmt: skip
+    assert not TermCalendar.objects.exists()
+    page = client.post("/awards/settings/", {"action": "terms", "term_starts": "09-01, 01-01 05-01"})
+    assert page.status_code == 302
+    assert Client().get("/api/v1/terms?institution=hk-ips").json()["term_starts"] == [
+        "09-01",
+        "01-01",
+        "05-01",
+    ]
+    assert Client().get("/api/v1/terms").json()["term_starts"] == ["09-01", "03-01"]  # the bank's default
+    transfer_decide(actor=staff, ref=ref, item_id=items["U-102"].pk, decision="accepted")
+    second = TransferItem.objects.get(pk=items["U-102"].pk)
+    assert (second.term, str(second.term_starts_on)) == ("2023/24-2", "2024-01-01")
+    decided = LedgerEntry.objects.filter(kind="transfer.decided").order_by("pk")
+    assert [json.loads(e.body)["data"]["term"] for e in decided] == ["2023/24-1", "2023/24-2"]
+    # The learner sees the term in the statement and through the API.
+    learner = login(Client(), applied["wong_user"])
+    assert "2023/24-2" in learner.get("/deposits/statement/").content.decode()
+    api_items = learner.get(f"/api/v1/transfers/{ref}").json()["items"]
+    assert {i["term"]["label"] for i in api_items} == {"2023/24-1", "2023/24-2"}
+    runner = CliRunner()
+    done = runner.invoke(app, ["windows", "terms", "02-15", "09-01", "--operator", "operator"])
+    assert done.exit_code == 0, done.output
+    assert Client().get("/api/v1/terms").json()["term_starts"] == ["02-15", "09-01"]

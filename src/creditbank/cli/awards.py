@@ -149,6 +149,26 @@ def windows_add(
     )
 
 
+@windows_app.command("terms")
+@command
+def windows_terms(
+    starts: Annotated[
+        list[str], typer.Argument(help="Term starts as MM-DD, the academic year's first first")
+    ],
+    operator: OperatorOption,
+    institution: InstitutionOption = "",
+) -> None:
+    """Set the days terms start: credit recognised in a transfer is entered into the outcome's term."""
+    from creditbank.apps.awards.services import term_calendar_set
+
+    calendar = term_calendar_set(
+        actor=operator_user(operator), institution=_institution(institution), starts=starts
+    )
+    out.print(
+        f"Terms of {institution or 'the bank'} start on {', '.join(calendar.term_starts)}", markup=False
+    )
+
+
 @awards_app.command("overdue")
 @command
 def awards_overdue(operator: OperatorOption, as_json: JsonOption = False) -> None:

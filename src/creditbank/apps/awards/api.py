@@ -19,6 +19,8 @@ from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, require, role_of
 from creditbank.apps.awards import services
 from creditbank.apps.awards.models import AwardApplication, Charge, FeeItem, Window
+from creditbank.core.errors import NotFound, gettext_noop
+from creditbank.core.terms import format_term_starts
 
 router = Router(tags=["awards"])
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -49,6 +51,11 @@ class WindowIn(Schema):
     closes: date
     confers_on: date | None = None
     note: str = ""
+    institution: str = ""  # empty: the caller's institution; operators may leave it empty for the bank's
+
+
+class TermsIn(Schema):
+    term_starts: list[str]  # MM-DD, the academic year's first first
     institution: str = ""  # empty: the caller's institution; operators may leave it empty for the bank's
 
 
@@ -230,6 +237,28 @@ def add_window(request: HttpRequest, payload: WindowIn) -> Status[dict[str, Any]
     return Status(
         201, {"id": w.pk, "kind": w.kind, "opens": w.opens.isoformat(), "closes": w.closes.isoformat()}
     )
+
+
+@router.get(
+    "/terms", response={200: dict[str, Any], **ERRORS}, summary="An institution's term starts (public)"
+)
+def get_terms(request: HttpRequest, institution: str = "") -> dict[str, Any]:
+    """The term starts that apply to an institution (its own, else the bank's), or the bank's."""
+    found = Institution.objects.filter(code=institution).first() if institution else None
+    if institution and found is None:
+        raise NotFound(gettext_noop("There is no institution %(code)s."), code=institution)
+    return {
+        "institution": institution or None,
+        "term_starts": format_term_starts(services.term_starts_for(found)),
+    }
+
+
+@router.put("/terms", response={200: dict[str, Any], **ERRORS}, auth=AUTHENTICATED, summary="Set term starts")
+def set_terms(request: HttpRequest, payload: TermsIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    institution = _institution(actor, payload.institution)
+    calendar = services.term_calendar_set(actor=actor, institution=institution, starts=payload.term_starts)
+    return {"institution": institution.code if institution else None, "term_starts": calendar.term_starts}
 
 
 @router.get("/fees", response={200: list[dict[str, Any]], **ERRORS}, summary="Fee schedules (public)")

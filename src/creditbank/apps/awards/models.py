@@ -30,6 +30,20 @@ class Window(models.Model):
         return f"{self.kind} window {self.opens}–{self.closes}"
 
 
+class TermCalendar(models.Model):
+    """An institution's term starts (MM-DD, the academic year's first first); empty institution: the
+    bank's default. Credit recognised is entered into the term its outcome was achieved in."""
+
+    institution = models.OneToOneField(
+        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    term_starts = models.JSONField(_("term starts"))
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"terms {self.term_starts}"
+
+
 class FeeItem(models.Model):
     """One line of a fee schedule: the bank's default (no institution) or an institution's own."""
 

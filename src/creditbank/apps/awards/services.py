@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,6 +27,7 @@ from creditbank.apps.awards.models import (
     Charge,
     ChargeStatus,
     FeeItem,
+    TermCalendar,
     Waiver,
     Window,
 )
@@ -33,6 +35,7 @@ from creditbank.apps.ledger.services import Event, learner_refs, ledger_append
 from creditbank.apps.recognition.presenters import pathway_out
 from creditbank.apps.recognition.selectors import Pathway, evaluate, holdings_of, receiving
 from creditbank.core import awards as core
+from creditbank.core import terms
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
 from creditbank.core.pathways import audit
 
@@ -104,6 +107,27 @@ def windows_for(institution: Institution | None) -> list[Window]:
     """An institution's own windows, or the bank's when it has set none."""
     own = list(Window.objects.filter(institution=institution))
     return own or list(Window.objects.filter(institution__isnull=True))
+
+
+def term_calendar_set(*, actor: Any, institution: Institution | None, starts: Sequence[str]) -> TermCalendar:
+    """Set the term starts of an institution (or the bank's default), the academic year's first first."""
+    _scope(actor, institution)
+    parsed = terms.parse_term_starts(starts)
+    with transaction.atomic():
+        calendar = TermCalendar.objects.select_for_update().filter(institution=institution).first()
+        calendar = calendar or TermCalendar(institution=institution)
+        calendar.term_starts = terms.format_term_starts(parsed)
+        calendar.save()
+    return calendar
+
+
+def term_starts_for(institution: Institution | None) -> tuple[tuple[int, int], ...]:
+    """An institution's term starts, else the bank's, else the mainland's autumn and spring."""
+    for owner in (institution, None) if institution is not None else (None,):
+        calendar = TermCalendar.objects.filter(institution=owner).first()
+        if calendar is not None:
+            return terms.parse_term_starts(calendar.term_starts)
+    return terms.DEFAULT_TERM_STARTS
 
 
 def _core(window: Window) -> core.Window:

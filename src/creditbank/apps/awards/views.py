@@ -20,9 +20,10 @@ from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.models import Institution
 from creditbank.apps.accounts.permissions import Action, allowed, role_of
 from creditbank.apps.awards import services
-from creditbank.apps.awards.models import Charge, FeeItem, Waiver, Window
+from creditbank.apps.awards.models import Charge, FeeItem, TermCalendar, Waiver, Window
 from creditbank.core.awards import FEE_LABELS, FeeCode
 from creditbank.core.errors import DomainError, InvalidInput, NotFound, gettext_noop
+from creditbank.core.terms import format_term_starts
 from creditbank.web.errors import error_message
 
 
@@ -163,6 +164,10 @@ def fee_settings(request: HttpRequest) -> HttpResponse:
                     confers_on=_date(request.POST.get("confers_on", "")), note=request.POST.get("note", ""),
                 )  # fmt: skip
                 messages.success(request, _("Window added."))
+            elif request.POST.get("action") == "terms":
+                starts = [t for t in request.POST.get("term_starts", "").replace(",", " ").split() if t]
+                services.term_calendar_set(actor=user, institution=institution, starts=starts)
+                messages.success(request, _("Terms saved."))
             else:
                 services.fee_set(
                     actor=user, institution=institution, code=request.POST.get("code", ""),
@@ -176,6 +181,8 @@ def fee_settings(request: HttpRequest) -> HttpResponse:
     context = {
         "windows": Window.objects.filter(**scope_filter).select_related("institution"),
         "fees": FeeItem.objects.filter(**scope_filter).select_related("institution"),
+        "calendars": TermCalendar.objects.filter(**scope_filter).select_related("institution"),
+        "default_terms": format_term_starts(services.term_starts_for(institution)),
         "fee_codes": [(c.value, FEE_LABELS[c]) for c in FeeCode],
         "institutions": Institution.objects.all() if operator else [],
         "error": error,

@@ -213,6 +213,9 @@ class TransferItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # Accepted credit is entered into the receiving institution's term the outcome was achieved in.
+    term = models.CharField(_("term"), max_length=16, blank=True)
+    term_starts_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["application", "pk"]

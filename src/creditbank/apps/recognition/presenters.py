@@ -170,6 +170,9 @@ def item_out(item: TransferItem, gettext: Gettext) -> dict[str, Any]:
         "learner_note": item.learner_note,
         "on_appeal": item.on_appeal,
         "decided_at": item.decided_at.isoformat() if item.decided_at else None,
+        "term": {"label": item.term, "starts_on": item.term_starts_on.isoformat()}
+        if item.term_starts_on
+        else None,
     }
 
 

@@ -33,6 +33,7 @@ from creditbank.apps.recognition.models import (
 from creditbank.apps.recognition.selectors import pathway
 from creditbank.core.caps import policy_document
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
+from creditbank.core.terms import term_of
 from creditbank.core.transfer import use_reason
 
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -220,8 +221,13 @@ def transfer_decide(*, actor: Any, ref: str, item_id: int, decision: str, reason
     item.reason = reason
     item.decided_by = person_of(actor)
     item.decided_at = timezone.now()
+    if chosen is ItemDecision.ACCEPTED:
+        from creditbank.apps.awards.services import term_starts_for  # the bank's calendar
+
+        term = term_of(item.outcome.achieved_on, term_starts_for(application.institution))
+        item.term, item.term_starts_on = term.label, term.starts_on
     with transaction.atomic():
-        item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+        item.save(update_fields=["decision", "reason", "decided_by", "decided_at", "term", "term_starts_on"])
         _fees_for_decision(application, item)
         pending = application.items.exclude(
             decision__in=[ItemDecision.ACCEPTED, ItemDecision.REJECTED]
@@ -230,9 +236,8 @@ def transfer_decide(*, actor: Any, ref: str, item_id: int, decision: str, reason
             application.status = ApplicationStatus.DECIDED
             application.decided_at = timezone.now()
             application.save(update_fields=["status", "decided_at"])
-        ledger_append(
-            [_event("transfer.decided", application, {**_item_fact(item), "on_appeal": item.on_appeal})]
-        )
+        facts = {**_item_fact(item), "on_appeal": item.on_appeal, "term": item.term or None}
+        ledger_append([_event("transfer.decided", application, facts)])
     return item
 
 
