@@ -208,3 +208,35 @@ def test_a_statement_of_expected_award_names_the_window_or_what_is_missing(
     assert "Expected conferment: " + (TODAY + timedelta(days=40)).isoformat() in page
     with pytest.raises(PermissionDenied):
         expected_award(actor=people["learner"], learner=diploma["wong"], qualification="SZ-DIP")
+
+
+def test_a_payment_providers_repeated_callback_records_one_payment(
+    diploma: dict, bank: dict, people: dict
+) -> None:
+    """A gateway calls back with the institution's API key and its own reference; a retry of the
+    same callback gets the same receipt, another reference for a settled charge is refused."""
+    from django.test import Client
+
+    from creditbank.apps.accounts.models import Institution
+    from creditbank.apps.accounts.services import api_key_create
+
+    deposit("U-102", bank, people["operator"])
+    wong = diploma["wong"]
+    charge = award_apply(actor=wong.user, learner=wong, qualification="SZ-DIP").charge
+    key = api_key_create(
+        actor=people["institution"], institution=Institution.objects.get(code="sz-poly"), name="pay"
+    )
+    url = f"/api/v1/charges/{charge.pk}/payment"
+    body = {"amount": "120.00", "method": "provider", "reference": "PAY-8812"}
+    first = Client().post(
+        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key.secret}"
+    )
+    again = Client().post(
+        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key.secret}"
+    )
+    assert first.status_code == again.status_code == 200
+    assert first.json()["receipt"] == again.json()["receipt"] == f"CB-{timezone.now().year}-000001"
+    other = Client().post(url, {**body, "reference": "PAY-9999"}, content_type="application/json",
+                          HTTP_AUTHORIZATION=f"Bearer {key.secret}")  # fmt: skip
+    assert other.status_code == 409
+    assert LedgerEntry.objects.filter(kind="fee.paid").count() == 1

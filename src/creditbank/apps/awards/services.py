@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -221,14 +221,14 @@ def _charge_event(kind: str, charge: Charge) -> Event:
     )  # fmt: skip
 
 
-def _locked_charge(actor: Any, charge_id: int) -> Charge:
+def _locked_charge(actor: Any, charge_id: int, *, settled_ok: bool = False) -> Charge:
     charge = (
         Charge.objects.select_for_update(of=("self",)).select_related("learner").filter(pk=charge_id).first()
     )
     if charge is None:
         raise NotFound(gettext_noop("There is no charge %(charge)s."), charge=charge_id)
     require(actor, Action.SETTLE_CHARGE, institution_id=charge.institution_id)
-    if charge.status != ChargeStatus.DUE:
+    if charge.status != ChargeStatus.DUE and not settled_ok:
         raise Conflict(gettext_noop("Charge %(charge)s is already settled."), charge=charge_id)
     return charge
 
@@ -238,11 +238,33 @@ def _next_receipt(year: int) -> str:
     return core.receipt_number(RECEIPT_PREFIX, year, serial)
 
 
+def _save_numbered(charge: Charge, year: int) -> None:
+    """Give the receipt the year's next number; two payments at once may reach for the same number,
+    so the loser (refused by the unique index) takes the next."""
+    for _attempt in range(5):
+        charge.receipt_number = _next_receipt(year)
+        try:
+            with transaction.atomic():  # a savepoint: the transaction goes on after a refusal
+                charge.save()
+            return
+        except IntegrityError:
+            continue
+    raise Conflict(gettext_noop("The receipt could not be numbered; record the payment again."))
+
+
 def charge_pay(*, actor: Any, charge_id: int, amount: Decimal, method: str, reference: str = "") -> Charge:
     """Record a payment made at the counter or through a payment provider, and issue the receipt.
-    (No gateway is built in: a provider's callback would call this with its reference.)"""
+
+    No gateway is built in; a provider's callback calls this (``POST /charges/{id}/payment`` with an
+    institution API key) with its own payment reference. A callback repeated with the same reference
+    and amount is the same payment: the receipt already issued comes back, nothing is recorded twice."""
+    reference = reference.strip()[:100]
     with transaction.atomic():
-        charge = _locked_charge(actor, charge_id)
+        charge = _locked_charge(actor, charge_id, settled_ok=True)
+        if charge.status != ChargeStatus.DUE:
+            if reference and charge.payment_reference == reference and charge.paid_amount == amount:
+                return charge
+            raise Conflict(gettext_noop("Charge %(charge)s is already settled."), charge=charge_id)
         if amount != charge.due:
             raise InvalidInput(
                 gettext_noop("The payment must be the amount due, %(due)s %(currency)s."),
@@ -254,11 +276,10 @@ def charge_pay(*, actor: Any, charge_id: int, amount: Decimal, method: str, refe
         charge.status = ChargeStatus.PAID
         charge.paid_amount = amount
         charge.payment_method = method.strip()[:32]
-        charge.payment_reference = reference.strip()[:100]
-        charge.receipt_number = _next_receipt(now.year)
+        charge.payment_reference = reference
         charge.settled_at = now
         charge.settled_by = person_of(actor)
-        charge.save()
+        _save_numbered(charge, now.year)
         ledger_append([_charge_event("fee.paid", charge)])
     return charge
 
