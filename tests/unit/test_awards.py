@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from creditbank.core.awards import (
@@ -51,11 +51,14 @@ def test_impossible_windows_are_refused(kind: str, closes: int, confers: int | N
     st.decimals(min_value=0, max_value=500, places=2),
     st.decimals(min_value=0, max_value=100, places=2),
 )
+@example(Decimal("0.03"), Decimal("75.50"), Decimal(0))  # 2.265: half a cent rounds up, to 2.27
 def test_a_charge_is_gross_less_waiver_to_the_cent(
     price: Decimal, quantity: Decimal, percent: Decimal
 ) -> None:
     amount = charge_amount(price, quantity, percent)
-    assert amount.gross == (price * quantity).quantize(Decimal("0.01"))
+    assert amount.gross == (price * quantity).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )  # money: half a cent up
     assert amount.waived + amount.due == amount.gross
     assert Decimal(0) <= amount.due <= amount.gross
     if percent == 100:
