@@ -20,6 +20,7 @@ from creditbank.apps.accounts.learners import identity_index
 from creditbank.apps.accounts.models import Institution, Learner, User
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of, via_key_of
+from creditbank.apps.bulk import bulk_insert
 from creditbank.apps.credentials.services import credentials_revoke_for_outcome
 from creditbank.apps.deposits.ledger import outcome_events
 from creditbank.apps.deposits.models import (
@@ -260,7 +261,7 @@ def _store(
                         awaiting_level=1 if reviewed.get(row.outcome_type.value) else None,
                     )
                 )
-            LearningOutcome.objects.bulk_create(outcomes, batch_size=2000)
+            bulk_insert(outcomes)
             ledger_append(outcome_events("outcome.deposited", outcomes))
     except IntegrityError:
         # A concurrent batch stored some of the same outcomes: report, never double-count.

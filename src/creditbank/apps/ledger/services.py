@@ -23,6 +23,7 @@ from django.utils import timezone
 from creditbank.apps.accounts import crypto
 from creditbank.apps.accounts.models import Learner
 from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.bulk import bulk_insert_rows
 from creditbank.apps.ledger.models import (
     Checkpoint,
     LearnerSalt,
@@ -59,13 +60,11 @@ def ledger_append(events: Sequence[Event]) -> None:
     if not connection.in_atomic_block:
         raise RuntimeError("ledger_append must run inside the transaction of the change it records")
     at = _timestamp(timezone.now())
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(kind=e.kind, subject=e.subject, body=entry_bytes(e.kind, at, e.data).decode())
-            for e in events
-        ],
-        batch_size=2000,
-    )
+    rows = [
+        {"seq": None, "kind": e.kind, "subject": e.subject, "body": entry_bytes(e.kind, at, e.data).decode()}
+        for e in events
+    ]
+    bulk_insert_rows(LedgerEntry, rows)
 
 
 def learner_refs(learners: Iterable[Learner], *, create: bool = True) -> dict[int, str]:

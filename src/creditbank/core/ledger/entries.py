@@ -4,6 +4,7 @@ recompute its leaf hash from the published bytes with any JSON library that foll
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,33 @@ from creditbank.core.ledger.merkle import leaf_hash
 def entry_bytes(kind: str, at: str, data: Mapping[str, Any]) -> bytes:
     """The canonical bytes of an entry: its kind (``outcome.deposited``…), when (ISO 8601, UTC) and
     the event's data (strings, whole numbers, booleans, nulls, lists and objects; no floats)."""
-    return rfc8785.dumps({"kind": kind, "at": at, "data": dict(data)})
+    doc: dict[str, Any] = {"kind": kind, "at": at, "data": dict(data)}
+    if _plain(doc):
+        # For such values RFC 8785 is exactly sorted keys, no whitespace and JSON's minimal string
+        # escapes, which the C json encoder writes ten times faster than a pure-Python canonicaliser.
+        try:
+            return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        except UnicodeEncodeError:  # a lone surrogate: RFC 8785's own rules apply
+            pass
+    return rfc8785.dumps(doc)
+
+
+_SAFE_INTEGER = 2**53 - 1  # beyond it, RFC 8785 (I-JSON) numbers lose precision
+
+
+def _plain(value: Any) -> bool:
+    """Only strings, safe integers, booleans, null, lists and objects with ASCII keys (whose UTF-16
+    order, RFC 8785's, is the code point order json.dumps sorts by)."""
+    kind = type(value)
+    if value is None or kind is bool or isinstance(value, str):  # str enums write their value
+        return True
+    if kind is int:
+        return bool(-_SAFE_INTEGER <= value <= _SAFE_INTEGER)
+    if kind is dict:
+        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return all(_plain(v) for v in value)
+    return False
 
 
 def entry_leaf(body: bytes) -> bytes:

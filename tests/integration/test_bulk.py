@@ -1,0 +1,79 @@
+"""The bulk insert path (COPY on PostgreSQL, executemany on SQLite) stores exactly what the ORM
+would, numbers rows after every earlier one, and refuses what the database refuses. Small inserts
+go through Django's bulk_create; these tests insert enough rows to take the bulk path."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from creditbank.apps.awards.models import Holiday
+from creditbank.apps.bulk import SMALL, bulk_insert, bulk_insert_rows
+from creditbank.apps.deposits.models import ImportBatch, LearningOutcome
+from creditbank.apps.ledger.models import LedgerEntry
+
+pytestmark = pytest.mark.django_db
+MANY = SMALL + 6
+
+
+def holidays(count: int, first: date = date(2030, 1, 1)) -> list[dict[str, Any]]:
+    return [{"day": first + timedelta(days=i), "name": f"假日 {i}"} for i in range(count)]
+
+
+def test_rows_read_back_as_stored_and_numbers_follow_earlier_ones() -> None:
+    Holiday.objects.create(day=date(2026, 1, 1), name="New Year")
+    top = Holiday.objects.create(day=date(2026, 2, 17), name="Spring Festival").pk
+    Holiday.objects.filter(pk=top).delete()  # a number once used is never given again
+    with transaction.atomic():
+        ids = bulk_insert_rows(Holiday, holidays(MANY))
+    assert ids == list(range(top + 1, top + 1 + MANY))
+    stored = list(Holiday.objects.filter(pk__in=ids).order_by("pk").values("day", "name"))
+    assert stored == holidays(MANY)
+    after = Holiday.objects.create(day=date(2026, 12, 25), name="Christmas")
+    assert after.pk == ids[-1] + 1  # the ORM goes on after them
+
+
+def test_json_and_automatic_times_round_trip(institutions: dict[str, Any]) -> None:
+    before = timezone.now()
+    batches = [
+        ImportBatch(institution=institutions["own"], idempotency_key=f"k{i}", content_hash="h",
+                    problems=[{"line": i, "problems": ["unit «X» unknown"]}])
+        for i in range(MANY)
+    ]  # fmt: skip
+    with transaction.atomic():
+        bulk_insert(batches)
+    stored = ImportBatch.objects.get(pk=batches[-1].pk)
+    assert stored.problems == [{"line": MANY - 1, "problems": ["unit «X» unknown"]}]
+    assert before <= stored.created_at <= timezone.now()
+
+
+def test_the_database_still_refuses_duplicates_and_nothing_is_kept() -> None:
+    Holiday.objects.create(day=date(2030, 1, 5), name="taken")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk_insert_rows(Holiday, holidays(MANY))
+    assert Holiday.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_inside_a_transaction() -> None:
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        bulk_insert_rows(LedgerEntry, [{"seq": None, "kind": "k", "subject": "", "body": "{}"}])
+
+
+def test_decimals_keep_their_cents(bank: dict[str, Any], people: dict[str, Any]) -> None:
+    from creditbank.apps.deposits.services import deposit_batch
+
+    rows = [
+        {"learner_number": bank["wong"].public_id, "unit_code": "U-101",
+         "achieved_on": (date(2021, 1, 4) + timedelta(days=i)).isoformat(), "result": "A"}
+        for i in range(MANY)
+    ]  # fmt: skip
+    deposit_batch(actor=people["operator"], rows=rows, idempotency_key="many", institution_code="sz-poly")
+    credits = set(LearningOutcome.objects.values_list("credits", flat=True))
+    assert credits == {Decimal("4.00")}  # U-101 carries 4 GD credits
+    assert LedgerEntry.objects.filter(kind="outcome.deposited").count() == MANY
