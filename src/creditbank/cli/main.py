@@ -37,6 +37,7 @@ from creditbank.cli.recognition import (
     standards_app,
     transfer_app,
 )
+from creditbank.cli.scale import synth
 
 app = typer.Typer(
     help="creditbank: a lifelong-learning credit bank.", no_args_is_help=True, add_completion=False
@@ -77,6 +78,7 @@ app.add_typer(windows_app, name="windows")
 app.add_typer(units_app, name="units")
 app.add_typer(reviews_app, name="reviews")
 app.add_typer(catalogue_app, name="catalogue")
+app.command()(synth)
 app.command()(audit)
 app.command("audit-cohort")(audit_cohort)
 
