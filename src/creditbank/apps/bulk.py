@@ -90,8 +90,10 @@ def _take_ids(table: str, pk: str, count: int) -> list[int]:
                 [table, pk, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        # SQLite: the caller's transaction already holds the write lock (it wrote first), so no
-        # one else takes these numbers; AUTOINCREMENT never reuses a number, hence the sequence too.
+        # SQLite: take the write lock first (a write statement, even one that changes nothing), so
+        # that no one else takes these numbers before this transaction ends; AUTOINCREMENT never
+        # reuses a number, hence the sequence too.
+        cursor.execute("UPDATE sqlite_sequence SET seq = seq WHERE name = %s", [table])
         quoted_pk, quoted_table = connection.ops.quote_name(pk), connection.ops.quote_name(table)
         cursor.execute(f"SELECT MAX({quoted_pk}) FROM {quoted_table}")  # noqa: S608 (names from the model)
         top = cursor.fetchone()[0] or 0
