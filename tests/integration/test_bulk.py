@@ -77,3 +77,9 @@ def test_decimals_keep_their_cents(bank: dict[str, Any], people: dict[str, Any])
     credits = set(LearningOutcome.objects.values_list("credits", flat=True))
     assert credits == {Decimal("4.00")}  # U-101 carries 4 GD credits
     assert LedgerEntry.objects.filter(kind="outcome.deposited").count() == MANY
+    # Their entries integrate into the tree (its nodes written in bulk too) and verify from scratch.
+    from creditbank.apps.ledger.services import ledger_integrate
+    from creditbank.apps.ledger.verify import ledger_verify
+
+    assert ledger_integrate() >= MANY
+    assert ledger_verify(actor=people["operator"]).ok

@@ -123,9 +123,8 @@ def ledger_integrate(batch: int = INTEGRATE_BATCH) -> int:
             if not pending:
                 return added
             done = merkle.append(head.size, [entry_leaf(e.body.encode()) for e in pending], STORED)
-            LedgerNode.objects.bulk_create(
-                [LedgerNode(level=lv, index=ix, hash=h) for (lv, ix), h in done.nodes.items()],
-                batch_size=2000,
+            bulk_insert_rows(
+                LedgerNode, [{"level": lv, "index": ix, "hash": h} for (lv, ix), h in done.nodes.items()]
             )
             _number(pending, head.size)
             head.size, head.root = done.size, done.root
