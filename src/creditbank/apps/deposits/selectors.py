@@ -30,6 +30,8 @@ def statement(*, actor: Any, learner: Learner, outcome_type: str = "", framework
         .filter(learner=learner)
         .order_by("-achieved_on", "pk")
     )
+    for o in rows:  # every row is this learner's: no query per row when a reader asks (it was N+1)
+        LearningOutcome.learner.field.set_cached_value(o, learner)
     if outcome_type:
         rows = [o for o in rows if o.outcome_type == outcome_type]
     if framework:
