@@ -23,12 +23,14 @@ from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.bulk import bulk_insert_rows
 from creditbank.apps.deposits.services import deposit_batch
 from creditbank.apps.lookups import chunked
+from creditbank.apps.recognition.services import policy_set, rule_publish
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.apps.register.services import entries_import, entry_record_accreditation
 from creditbank.core import synth
 from creditbank.core.errors import InvalidInput, gettext_noop
 from creditbank.core.identity import parse_identity
 
+PROGRAMME_POLICY = "GD-2025-HE"  # Guangdong's caps on transferred credit
 Progress = Callable[[int, int], None]  # blocks done, blocks in all
 
 
@@ -56,6 +58,7 @@ def synth_run(
     report = Synthesised()
     catalogue = synth.bank(seed, learners)
     _register(actor, catalogue, report)
+    _programmes(actor, catalogue)
     total = synth.blocks(learners)
     for block in range(total if max_blocks is None else min(total, max_blocks)):
         numbers = _open_learners(actor, synth.people(seed, block, learners), report)
@@ -114,6 +117,24 @@ def _register(actor: Any, catalogue: synth.Bank, report: Synthesised) -> None:
                     note="Synthetic bank (creditbank synth).",
                 )  # fmt: skip
     report.units = len(catalogue.units)
+
+
+def _programmes(actor: Any, catalogue: synth.Bank) -> None:
+    """The diplomas that cohort audits and transfer proposals measure, with their rules and caps;
+    made once, with the register, before any learner."""
+    owner, qualifications, rules = synth.programmes(catalogue)
+    if RegisterEntry.objects.filter(code=qualifications[0]["code"]).exists():
+        return
+    with transaction.atomic():
+        entries_import(actor=actor, docs=qualifications, owner_code=owner)
+        for doc in qualifications:
+            entry_record_accreditation(
+                actor=actor, code=doc["code"], accredited_on=synth.FIRST_DAY, next_review_on=None,
+                note="Synthetic bank (creditbank synth).",
+            )  # fmt: skip
+            policy_set(actor=actor, qualification=doc["code"], preset=PROGRAMME_POLICY)
+        for rule in rules:
+            rule_publish(actor=actor, doc=rule, owner_code=owner)
 
 
 def _open_learners(actor: Any, people: list[synth.Person], report: Synthesised) -> dict[str, str]:

@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from stdnum.cn import ric, uscc
 
@@ -40,6 +41,7 @@ GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "
          "梓涵", "浩然", "思远", "雨桐", "俊杰", "诗琪"]  # fmt: skip
 TYPES = [("formal", 0.55), ("non_formal", 0.20), ("certificate", 0.20), ("informal", 0.05)]
 GRADES = ["A", "A-", "B+", "B", "B-", "C+", "C", "pass"]
+DEGREE_KINDS = ("vocational_college", "university", "open_university")
 REPEAT_SHARE, BAD_SHARE = 0.01, 0.002  # rows sent twice in a file; rows with a problem
 
 
@@ -136,6 +138,39 @@ def bank(seed: int, learners: int) -> Bank:
                      levels[j % len(levels)], str(rng.choice([2, 3, 4, 5, 6])), credit_system, sector)
             )  # fmt: skip
     return Bank(tuple(institutions), tuple(units))
+
+
+def programmes(catalogue: Bank) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Diplomas for cohort audits and transfer proposals: the first Guangdong college offers one per
+    sector (its own unit of the sector and 12 more credits of it), and counts credit from elsewhere by
+    two rules per diploma: Guangdong credit one for one, Hong Kong credit at half. Returns the owner,
+    the qualifications' register documents and the rules' documents."""
+    owner = next(i for i in catalogue.institutions if i.region == "GD" and i.kind in DEGREE_KINDS)
+    own = [u for u in catalogue.units if u.owner == owner.code and u.kind != "x_certificate"]
+    qualifications, rules = [], []
+    for sector, sector_en, sector_zh in SECTORS:
+        first = next((u for u in own if u.sector == sector), None)
+        if first is None:
+            continue
+        code = f"{first.code[:7]}-DIP-{sector.upper()[:3]}"
+        qualifications.append({
+            "code": code, "kind": "diploma", "title_en": f"Diploma in {sector_en}", "title_zh": f"{sector_zh}专业（专科）",
+            "framework": "GDLEQF", "level": "5", "credits": "20", "credit_system": "GD-CREDIT", "sector": sector,
+            "valid_from": FIRST_DAY.isoformat(), "outcomes_en": f"Practise {sector_en.lower()} at diploma level.",
+            "outcomes_zh": f"达到专科层次的{sector_zh}专业能力。",
+            "requirements": {"all_of": [{"unit": first.code}, {"credits": 12, "system": "GD-CREDIT", "sector": sector}]},
+        })  # fmt: skip
+        target = {"system": "GD-CREDIT", "level": "GDLEQF:4", "sector": sector}
+        for region, system, level, factor in (
+            ("GD", "GD-CREDIT", "GDLEQF:3", "1"),
+            ("HK", "HKQF-CREDIT", "HKQF:3", "0.5"),
+        ):
+            rules.append({
+                "code": f"{code}-{region}", "title": f"{sector_en} credit from {region} institutions",
+                "qualification": code, "source": {"sector": sector, "system": system, "min_level": level},
+                "target": target, "factor": factor, "valid_from": FIRST_DAY.isoformat(),
+            })  # fmt: skip
+    return owner.code, qualifications, rules
 
 
 def blocks(learners: int) -> int:
