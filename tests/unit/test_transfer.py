@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import creditbank
 from creditbank.core.caps import NO_CAPS, Cap, CapKind, Counted, InvalidPolicy, Policy, breaches, parse_policy
 from creditbank.core.rules import Conditions, Holding, Match, Rule, Source, Target, TargetKind, UnitFacts
 from creditbank.core.texts import Text
-from creditbank.core.transfer import matches_for, propose
+from creditbank.core.transfer import _constraints, _Model, _solve, _solve_milp, matches_for, propose
 
 ON = date(2026, 6, 1)
 POLICIES = Path(creditbank.__file__).parent / "data" / "policies"
@@ -363,6 +363,24 @@ def test_the_proposal_is_as_good_as_the_best_of_every_possible_selection(
     assert not set(used) & set(left)
     assert set(used) | set(left) == {m.holding.id for m in matches if m.eligible}
     assert all(lft.reasons for lft in p.left_out)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+@given(scenarios(), st.integers(0, 2))
+def test_when_everything_fits_the_shortcut_gives_the_solvers_answer(
+    scenario: tuple[list[Holding], list[Rule], Policy, int], n_fixed: int
+) -> None:
+    holdings, rules, policy, total = scenario
+    candidates = [m for m in matches_for(rules, holdings, region="KR", units=RECEIVING, on=ON) if m.eligible]
+    model = _constraints(candidates, policy, Decimal(total))
+    n_fixed = min(n_fixed, len(candidates))
+    widened = [max(u, sum(row[:n_fixed])) for row, u in zip(model.rows, model.upper, strict=True)]
+    assume(candidates and all(sum(row) <= u for row, u in zip(model.rows, widened, strict=True)))
+    assert _solve(candidates, model, ON, n_fixed) == _solve_milp(
+        candidates, _Model(model.rows, widened), ON, n_fixed
+    )
 
 
 def test_credit_accepted_earlier_fills_the_caps_and_is_not_proposed_again() -> None:
