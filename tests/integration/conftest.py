@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.helpers import PASSWORD
+from tests.helpers import CLI, PASSWORD
 
 from creditbank.apps.accounts.learners import SignIn, learner_open
 from creditbank.apps.accounts.models import User
@@ -189,3 +194,41 @@ def network(bank: dict, people: dict) -> dict[str, Any]:
         staff[name] = unit_assign_staff(actor=op, code=unit, username=name)
     review_policy_set(actor=op, outcome_type="certificate", levels=2)
     return staff
+
+
+OPERATOR = """
+import django
+django.setup()
+from creditbank.apps.accounts.models import User
+User.objects.create_user("operator", role="operator")
+"""
+
+
+@pytest.fixture
+def own_database(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """A bank of its own, set up by the real command, for tests whose work runs in other processes
+    (a SQLite file, or a PostgreSQL database named after the test module when the suite runs there):
+    the environment to run ``creditbank`` in, with an operator called ``operator``."""
+    env = {
+        **os.environ,
+        "CREDITBANK_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "creditbank.config.settings.dev",
+    }
+    url = os.environ.get("CREDITBANK_TEST_DATABASE_URL", "")
+    name = "creditbank_" + request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    server = url.rsplit("/", 1)[0]
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        env["CREDITBANK_DATABASE_URL"] = f"{server}/{name}"
+    else:
+        env["CREDITBANK_DATABASE_URL"] = f"sqlite:///{tmp_path}/{name}.sqlite3"
+    subprocess.run([str(CLI), "setup"], env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", OPERATOR], env=env, check=True, capture_output=True)
+    yield env
+    if url.startswith("postgres"):
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")

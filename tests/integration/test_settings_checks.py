@@ -30,6 +30,8 @@ def test_default_options_pass() -> None:
         ({"CHECKPOINT_INTERVAL_SECONDS": "10m"}, "creditbank.E008"),
         ({"PUBLIC_URL": "bank.example.org"}, "creditbank.E009"),
         ({"PUBLIC_URL": "https://bank.example.org/"}, "creditbank.E009"),
+        ({"BATCH_SCHEDULER": "scheduler:8786"}, "creditbank.E010"),
+        ({"BATCH_SCHEDULER": "http://scheduler:8786"}, "creditbank.E010"),
         ({"TYPO_OPTION": 1}, "creditbank.E002"),
     ],
 )

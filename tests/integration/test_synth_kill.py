@@ -7,20 +7,16 @@ different points, then run to the end; the bank must then hold exactly what one 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
+from tests.helpers import CLI
 
 from creditbank.core import synth
 
 LEARNERS, OUTCOMES, SEED = 12_000, 48_000, 11  # three blocks
-CLI = Path(sys.executable).with_name("creditbank")
 COUNT = """
 import json, django
 django.setup()
@@ -31,38 +27,6 @@ print(json.dumps({"learners": Learner.objects.count(), "outcomes": LearningOutco
                   "entries": LedgerEntry.objects.filter(kind="outcome.deposited").count(),
                   "batches": ImportBatch.objects.count()}))
 """
-OPERATOR = """
-import django
-django.setup()
-from creditbank.apps.accounts.models import User
-User.objects.create_user("operator", role="operator")
-"""
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[dict[str, str]]:
-    env = {
-        **os.environ,
-        "CREDITBANK_VAR_DIR": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "creditbank.config.settings.dev",
-    }
-    url = os.environ.get("CREDITBANK_TEST_DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        server = url.rsplit("/", 1)[0]
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS creditbank_killtest")
-            conn.execute("CREATE DATABASE creditbank_killtest")
-        env["CREDITBANK_DATABASE_URL"] = f"{server}/creditbank_killtest"
-    else:
-        env["CREDITBANK_DATABASE_URL"] = f"sqlite:///{tmp_path}/kill.sqlite3"
-    subprocess.run([str(CLI), "setup"], env=env, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-c", OPERATOR], env=env, check=True, capture_output=True)
-    yield env
-    if url.startswith("postgres"):
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS creditbank_killtest")
 
 
 def expected_outcomes() -> int:
@@ -92,12 +56,12 @@ def counts(env: dict[str, str]) -> dict[str, int]:
     return dict(json.loads(done.stdout))
 
 
-def test_killed_twice_then_finished_stores_every_row_once(database: dict[str, str]) -> None:
-    first = run_synth(database, kill_after=4.0)  # while the register or the first block is stored
-    partial = counts(database)
-    second = run_synth(database, kill_after=6.0)  # later: some blocks done, one in its transaction
-    assert run_synth(database, kill_after=None) == 0
-    final = counts(database)
+def test_killed_twice_then_finished_stores_every_row_once(own_database: dict[str, str]) -> None:
+    first = run_synth(own_database, kill_after=4.0)  # while the register or the first block is stored
+    partial = counts(own_database)
+    second = run_synth(own_database, kill_after=6.0)  # later: some blocks done, one in its transaction
+    assert run_synth(own_database, kill_after=None) == 0
+    final = counts(own_database)
     outcomes = expected_outcomes()
     assert (first, second) == (-signal.SIGKILL, -signal.SIGKILL)  # both runs were really killed
     assert partial["outcomes"] < outcomes

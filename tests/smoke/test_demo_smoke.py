@@ -9,16 +9,15 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from tests.helpers import CLI
 
 pytestmark = pytest.mark.smoke
-CLI = Path(sys.executable).with_name("creditbank")
 EXPECTED_ROLES = {"learner", "institution", "assessor", "operator", "employer"}
 HEADER = "learner_number,unit_code,achieved_on,result\n"
 JARS: dict[str, http.cookiejar.CookieJar] = {}

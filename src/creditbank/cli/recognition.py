@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from creditbank.apps.batch import PARTITION
 from creditbank.cli.common import JsonOption, OperatorOption, command, err, operator_user, out, print_json
 
 transfer_app = typer.Typer(help="Credit transfer between institutions and regions.", no_args_is_help=True)
@@ -396,6 +397,15 @@ def audit_cohort(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write the CSV here (default: standard output).")
     ] = None,
+    dask: Annotated[
+        str,
+        typer.Option(
+            "--dask",
+            help="Run on Dask: 'local' (a cluster of this machine's cores) or a scheduler's address "
+            "(tcp://host:8786). Default: here, in this process.",
+        ),
+    ] = "",
+    partition: Annotated[int, typer.Option("--partition", min=1, help="Learners per Dask task.")] = PARTITION,
 ) -> None:
     """Audit a cohort against a qualification here and now, with a progress bar; one CSV row per learner."""
     import csv
@@ -403,6 +413,7 @@ def audit_cohort(
 
     from rich.progress import Progress
 
+    from creditbank.apps.batch import cohort_parts
     from creditbank.apps.recognition.cohorts import COLUMNS, cohort_define, cohort_rows
 
     job = cohort_define(  # not stored: run here and now
@@ -417,8 +428,16 @@ def audit_cohort(
     writer.writerow(COLUMNS)
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("Auditing learners", total=None)
-        for row in cohort_rows(job, lambda done, total: bar.update(task, completed=done, total=total)):
-            writer.writerow(row)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if dask:
+            for part in cohort_parts(job, dask, progress, partition):
+                stream.write(part.csv)
+        else:
+            for row in cohort_rows(job, progress):
+                writer.writerow(row)
     if out_file:
         stream.close()
         out.print(f"Wrote {out_file}", markup=False)

@@ -18,6 +18,7 @@ DEFAULTS: dict[str, Any] = {
     "LEDGER_WITNESS_QUORUM": 1,
     "CHECKPOINT_INTERVAL_SECONDS": 600,
     "PUBLIC_URL": "http://127.0.0.1:8000",
+    "BATCH_SCHEDULER": "",
 }
 
 
@@ -121,6 +122,18 @@ def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessa
                 f"CREDITBANK['PUBLIC_URL'] is {public_url!r}.",
                 hint="Give the bank's address as seen from outside, e.g. 'https://bank.example.org', without a trailing slash.",
                 id="creditbank.E009",
+            )
+        )
+    scheduler = options.get("BATCH_SCHEDULER", DEFAULTS["BATCH_SCHEDULER"])
+    if not isinstance(scheduler, str) or (
+        scheduler not in ("", "local") and urlsplit(scheduler).scheme not in ("tcp", "tls")
+    ):
+        errors.append(
+            Error(
+                f"CREDITBANK['BATCH_SCHEDULER'] is {scheduler!r}.",
+                hint="Use '' (batch work in the worker itself), 'local' (a Dask cluster of this machine's "
+                "cores) or a Dask scheduler's address such as 'tcp://scheduler:8786'.",
+                id="creditbank.E010",
             )
         )
     return errors

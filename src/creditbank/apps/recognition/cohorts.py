@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -22,14 +22,20 @@ from django.utils import timezone
 from creditbank.apps.accounts.models import Institution, Learner, Region
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of
-from creditbank.apps.deposits.models import JobState, LearningOutcome, OutcomeStatus
+from creditbank.apps.deposits.models import JobState, LearningOutcome
 from creditbank.apps.lookups import chunked
 from creditbank.apps.recognition.models import CohortAudit
-from creditbank.apps.recognition.selectors import evaluate, holding_of, qualification_get, receiving
+from creditbank.apps.recognition.selectors import (
+    accepted_items,
+    evaluate,
+    holdings_by_learner,
+    qualification_get,
+    receiving,
+)
+from creditbank.config.checks import option
 from creditbank.core.errors import DomainError, InvalidInput, NotFound, gettext_noop
 from creditbank.core.pathways import AuditNode, Status
 from creditbank.core.reasons import number
-from creditbank.core.rules import Holding
 
 COLUMNS = ("learner_number", "status", "credits_counted", "transferable_credits", "still_needed")
 PROGRESS_EVERY = 50
@@ -84,26 +90,17 @@ def cohort_get(*, actor: Any, job_id: int) -> CohortAudit:
     return job
 
 
-def cohort_learners(job: CohortAudit) -> QuerySet[Learner]:
-    learners = Learner.objects.all()
+def cohort_learners(job: CohortAudit, ids: tuple[int, int] | None = None) -> QuerySet[Learner]:
+    """The cohort's learners in id order; ``ids``: only those from the first to the last id given."""
+    learners = (
+        Learner.objects.all() if ids is None else Learner.objects.filter(pk__gte=ids[0], pk__lte=ids[1])
+    )
     if job.institution_id:
-        ids = LearningOutcome.objects.filter(institution_id=job.institution_id).values("learner_id")
-        learners = learners.filter(pk__in=ids)
+        theirs = LearningOutcome.objects.filter(institution_id=job.institution_id).values("learner_id")
+        learners = learners.filter(pk__in=theirs)
     else:
         learners = learners.filter(region=job.region)
     return learners.order_by("pk")
-
-
-def _holdings(learner_ids: list[int]) -> dict[int, list[Holding]]:
-    by_learner: dict[int, list[Holding]] = defaultdict(list)
-    outcomes = (
-        LearningOutcome.objects.select_related("entry", "institution")
-        .filter(learner_id__in=learner_ids, status=OutcomeStatus.RECORDED)
-        .order_by("achieved_on", "pk")
-    )
-    for o in outcomes:
-        by_learner[o.learner_id].append(holding_of(o))
-    return by_learner
 
 
 def _needed(node: AuditNode) -> Iterator[str]:
@@ -113,16 +110,21 @@ def _needed(node: AuditNode) -> Iterator[str]:
             yield from _needed(child)
 
 
-def cohort_rows(job: CohortAudit, progress: Callable[[int, int], None] | None = None) -> Iterator[list[str]]:
-    """One CSV row per learner, in learner order; ``progress(done, total)`` is told as it goes."""
+def cohort_rows(
+    job: CohortAudit, progress: Callable[[int, int], None] | None = None, ids: tuple[int, int] | None = None
+) -> Iterator[list[str]]:
+    """One CSV row per learner, in learner order; ``progress(done, total)`` is told as it goes.
+    ``ids``: only the cohort's learners in this range of ids (a partition of a batch run)."""
     side = receiving(job.qualification, job.on)
-    learners = cohort_learners(job)
+    learners = cohort_learners(job, ids)
     total = learners.count()
     done = 0
     for chunk in chunked(list(learners.values_list("pk", flat=True))):
-        holdings = _holdings(chunk)
-        for learner in Learner.objects.filter(pk__in=chunk).order_by("pk"):
-            proposal, result = evaluate(side, learner, holdings.get(learner.pk, []))
+        holdings, accepted = holdings_by_learner(chunk), accepted_items(chunk, job.qualification)
+        for learner in Learner.objects.filter(pk__in=chunk).only("public_id", "region").order_by("pk"):
+            proposal, result = evaluate(
+                side, learner, holdings.get(learner.pk, []), accepted.get(learner.pk, [])
+            )
             needed = list(dict.fromkeys(_needed(result.root)))
             transferable = sum(
                 (m.award.credits for m in (*proposal.accepted, *proposal.uses) if m.award), Decimal(0)
@@ -141,6 +143,28 @@ def cohort_rows(job: CohortAudit, progress: Callable[[int, int], None] | None = 
         progress(0, 0)
 
 
+def cohort_table(
+    job: CohortAudit, progress: Callable[[int, int], None] | None = None, *, scheduler: str = ""
+) -> tuple[str, Counter[str]]:
+    """The whole CSV (header first) and how many learners have each status: audited here, or on the
+    Dask cluster named by ``scheduler`` (the same rows either way)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    counts: Counter[str] = Counter()
+    if scheduler:
+        from creditbank.apps.batch import cohort_parts
+
+        for part in cohort_parts(job, scheduler, progress):
+            out.write(part.csv)
+            counts.update(part.counts)
+    else:
+        for row in cohort_rows(job, progress):
+            writer.writerow(row)
+            counts[row[1]] += 1
+    return out.getvalue(), counts
+
+
 def cohort_run(job_id: int) -> None:
     """The worker's part: audit every learner, recording progress, then keep the CSV and the counts."""
     job = CohortAudit.objects.get(pk=job_id)
@@ -151,14 +175,8 @@ def cohort_run(job_id: int) -> None:
     def progress(done: int, total: int) -> None:
         CohortAudit.objects.filter(pk=job.pk).update(learners_done=done, learners_total=total)
 
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    counts: Counter[str] = Counter()
     try:
-        for row in cohort_rows(job, progress):
-            writer.writerow(row)
-            counts[row[1]] += 1
+        table, counts = cohort_table(job, progress, scheduler=option("BATCH_SCHEDULER"))
     except DomainError as exc:  # e.g. the qualification was withdrawn while queued
         CohortAudit.objects.filter(pk=job.pk).update(
             state=JobState.REJECTED, error=exc.as_record(), finished_at=timezone.now()
@@ -169,7 +187,7 @@ def cohort_run(job_id: int) -> None:
         raise
     CohortAudit.objects.filter(pk=job.pk).update(
         state=JobState.DONE,
-        result_csv=out.getvalue(),
+        result_csv=table,
         counts={s.value: counts.get(s.value, 0) for s in Status},
         finished_at=timezone.now(),
     )

@@ -179,6 +179,9 @@ CREDITBANK = {
     "CHECKPOINT_INTERVAL_SECONDS": int(os.environ.get("CREDITBANK_CHECKPOINT_INTERVAL_SECONDS", "600")),
     # Where the bank is reached from outside: credentials, status lists and QR codes link here.
     "PUBLIC_URL": os.environ.get("CREDITBANK_PUBLIC_URL", "http://127.0.0.1:8000"),
+    # Batch work over all learners (cohort audits): "" runs it in the worker itself, "local" on a
+    # Dask cluster of this machine's cores, an address ("tcp://scheduler:8786") on a Dask cluster.
+    "BATCH_SCHEDULER": os.environ.get("CREDITBANK_BATCH_SCHEDULER", ""),
 }
 
 # Background jobs (large deposit files) are queued in the database and run by `creditbank worker`.
