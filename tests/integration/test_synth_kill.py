@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from contextlib import closing
 
 from tests.helpers import CLI
 
@@ -40,13 +43,32 @@ def expected_outcomes() -> int:
     })  # fmt: skip
 
 
-def run_synth(env: dict[str, str], kill_after: float | None) -> int:
+def committed(env: dict[str, str], table: str) -> int:
+    """Rows another connection sees committed in a table of the child's database, read directly."""
+    url = env["CREDITBANK_DATABASE_URL"]
+    query = f"SELECT COUNT(*) FROM {table}"  # noqa: S608 (our table names)
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+            return int(conn.execute(query).fetchone()[0])
+    with closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30)) as conn:
+        try:
+            return int(conn.execute(query).fetchone()[0])
+        except sqlite3.OperationalError:  # not made yet
+            return 0
+
+
+def run_synth(env: dict[str, str], kill_when: Callable[[], bool] | None) -> int:
+    """Run the command; when ``kill_when`` is given, kill it with SIGKILL as soon as that holds
+    (checked every 20 ms), so the kill lands at a known stage however fast the machine is."""
     command = [str(CLI), "synth", "--learners", str(LEARNERS), "--outcomes", str(OUTCOMES), "--seed", str(SEED),
                "--operator", "operator"]  # fmt: skip
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if kill_after is None:
+    if kill_when is None:
         return child.wait(timeout=600)
-    time.sleep(kill_after)
+    while child.poll() is None and not kill_when():
+        time.sleep(0.02)
     child.send_signal(signal.SIGKILL)
     return child.wait(timeout=60)
 
@@ -57,10 +79,13 @@ def counts(env: dict[str, str]) -> dict[str, int]:
 
 
 def test_killed_twice_then_finished_stores_every_row_once(own_database: dict[str, str]) -> None:
-    first = run_synth(own_database, kill_after=4.0)  # while the register or the first block is stored
+    # First as soon as the first block's accounts are open (its deposits not yet, or partly, stored);
+    # then as soon as deposits have begun again: some batches done, others in their transaction.
+    first = run_synth(own_database, lambda: committed(own_database, "accounts_learner") > 0)
     partial = counts(own_database)
-    second = run_synth(own_database, kill_after=6.0)  # later: some blocks done, one in its transaction
-    assert run_synth(own_database, kill_after=None) == 0
+    stored = partial["outcomes"]
+    second = run_synth(own_database, lambda: committed(own_database, "deposits_learningoutcome") > stored)
+    assert run_synth(own_database, None) == 0
     final = counts(own_database)
     outcomes = expected_outcomes()
     assert (first, second) == (-signal.SIGKILL, -signal.SIGKILL)  # both runs were really killed
