@@ -70,7 +70,7 @@ messages: env
 	$(BIN)/python -m creditbank.web.catalogs compile
 
 bench: env
-	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b --record || exit 1; done; else echo "No benchmarks yet."; fi
+	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/[!_]*.py; do $(BIN)/python $$b --record || exit 1; done; else echo "No benchmarks yet."; fi
 
 clean:
 	rm -rf .venv .tools var test-artifacts .pytest_cache .mypy_cache .ruff_cache $(INTEROP)/node_modules

@@ -19,43 +19,25 @@ Run:   .venv/bin/python bench/deposit_import.py [--rows 100000] [--database-url 
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
+from _common import arguments, database, empty_schema, record, title
+
 UNITS = ["SZP-SE-101", "SZP-GE-101", "SZP-SE-102", "SZP-SE-201", "SZP-SE-202"]  # sz-poly's own units
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = arguments(__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the file (default 100000)")
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="default: a new SQLite file in a temp dir; a PostgreSQL database must be named *_bench (it is emptied)",
-    )
-    parser.add_argument("--record", action="store_true", help="append the results to bench/RESULTS.md")
     args = parser.parse_args()
-    if args.database_url.startswith("postgres"):
-        _create_postgres_database(args.database_url)
-    with tempfile.TemporaryDirectory(prefix="creditbank-bench-") as var:
-        os.environ["CREDITBANK_VAR_DIR"] = var
-        os.environ["DJANGO_SETTINGS_MODULE"] = "creditbank.config.settings.dev"
-        os.environ["CREDITBANK_DATABASE_URL"] = args.database_url or f"sqlite:///{var}/bench.sqlite3"
+    with database(args.database_url):
         lines = run(args.rows)
-    print("\n".join(lines))
-    if args.record:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n\n")
+    record(lines, args.record)
 
 
 def timed(label: str, fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -69,7 +51,6 @@ def run(row_count: int) -> list[str]:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from creditbank.apps.accounts.models import User
@@ -78,9 +59,7 @@ def run(row_count: int) -> list[str]:
     from creditbank.apps.frameworks.services import reference_data_load
     from creditbank.demo import demo_bank_load
 
-    if connection.vendor == "postgresql":
-        _reset_postgres(connection)
-    call_command("migrate", interactive=False, verbosity=0)
+    empty_schema()
     reference_data_load()
     demo_bank_load()
     operator = User.objects.get(username="operator")
@@ -106,10 +85,8 @@ def run(row_count: int) -> list[str]:
     signed, integrated = timed("integrating the ledger entries and signing a checkpoint", checkpoint_issue)
     job_seconds = _background_job(operator, _csv(learners, row_count, date(2021, 1, 10)).encode(), row_count)
     limit = _raw_insert(connection, row_count)
-    machine = f"{platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores"
     return [
-        f"## deposit_import · {time.strftime('%Y-%m-%d', time.gmtime())} UTC · {connection.vendor} · {row_count} rows",
-        f"- machine: {machine}, Python {platform.python_version()}",
+        *title("deposit_import", f"{connection.vendor} · {row_count} rows"),
         f"- setup: {len(learners)} learner accounts opened at {len(learners) / opened:,.0f}/s",
         f"- read CSV ({len(raw) / 2**20:.1f} MiB): {row_count / read:,.0f} rows/s",
         f"- deposit (checked, stored): {row_count / stored:,.0f} rows/s ({stored:.1f} s)",
@@ -120,23 +97,6 @@ def run(row_count: int) -> list[str]:
         f"- limit: raw executemany of the same rows: {row_count / limit:,.0f} rows/s",
         f"- ratio deposit / limit: {limit / stored:.2f}",
     ]
-
-
-def _create_postgres_database(url: str) -> None:
-    """The bench empties its database, so it only ever uses one named *_bench, made if missing."""
-    import psycopg
-
-    server, name = url.rsplit("/", 1)
-    if not name.endswith("_bench"):
-        raise SystemExit(f"refusing to empty database {name!r}: name a database ending in _bench")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _reset_postgres(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
 
 def _open_learners(operator: Any, row_count: int) -> list[str]:

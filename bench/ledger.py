@@ -14,44 +14,24 @@ Run:   .venv/bin/python bench/ledger.py [--entries 100000] [--database-url postg
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import os
-import platform
 import random
-import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from _common import arguments, database, empty_schema, ms, record, title
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = arguments(__doc__)
     parser.add_argument(
         "--entries", type=int, default=100_000, help="entries in the largest tree (default 100000)"
     )
-    parser.add_argument(
-        "--database-url", default="", help="default: SQLite in a temp dir; PostgreSQL: a *_bench database"
-    )
-    parser.add_argument("--record", action="store_true", help="append the results to bench/RESULTS.md")
     args = parser.parse_args()
-    if args.database_url.startswith("postgres"):
-        from deposit_import import _create_postgres_database
-
-        _create_postgres_database(args.database_url)
-    with tempfile.TemporaryDirectory(prefix="creditbank-bench-") as var:
-        os.environ["CREDITBANK_VAR_DIR"] = var
-        os.environ["DJANGO_SETTINGS_MODULE"] = "creditbank.config.settings.dev"
-        os.environ["CREDITBANK_DATABASE_URL"] = args.database_url or f"sqlite:///{var}/bench.sqlite3"
+    with database(args.database_url):
         lines = run(args.entries)
-    print("\n".join(lines))
-    if args.record:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n\n")
+    record(lines, args.record)
 
 
 def _events(start: int, count: int) -> list[Any]:
@@ -73,7 +53,6 @@ def run(largest: int) -> list[str]:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
 
     from creditbank.apps.ledger import selectors
@@ -82,17 +61,9 @@ def run(largest: int) -> list[str]:
     from creditbank.core.ledger import merkle
     from creditbank.core.ledger.entries import entry_leaf
 
-    if connection.vendor == "postgresql":
-        from deposit_import import _reset_postgres
-
-        _reset_postgres(connection)
-    call_command("migrate", interactive=False, verbosity=0)
+    empty_schema()
     sizes = [s for s in (1_000, 10_000, 100_000, 1_000_000) if s < largest] + [largest]
-    lines = [
-        f"## ledger · {time.strftime('%Y-%m-%d', time.gmtime())} UTC · {connection.vendor} · {largest} entries",
-        f"- machine: {platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores,"
-        f" Python {platform.python_version()}",
-    ]
+    lines = title("ledger", f"{connection.vendor} · {largest} entries")
     appended = integrated = 0.0
     done = 0
     proofs: list[str] = []
@@ -149,13 +120,9 @@ def _proof_times(selectors: Any, size: int) -> str:
         selectors.consistency(first, size)
         consistency.append(time.perf_counter() - start)
     return (
-        f"  - {size:>9,} entries: inclusion {_ms(inclusion, 50)} / {_ms(inclusion, 99)} ms,"
-        f" consistency {_ms(consistency, 50)} / {_ms(consistency, 99)} ms"
+        f"  - {size:>9,} entries: inclusion {ms(inclusion, 50):.2f} / {ms(inclusion, 99):.2f} ms,"
+        f" consistency {ms(consistency, 50):.2f} / {ms(consistency, 99):.2f} ms"
     )
-
-
-def _ms(values: list[float], percentile: int) -> str:
-    return f"{statistics.quantiles(values, n=100)[percentile - 1] * 1000:.2f}"
 
 
 if __name__ == "__main__":

@@ -12,29 +12,20 @@ Run:   .venv/bin/python bench/statement.py [--learners 1000] [--scales 1,10,100]
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
 import random
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from _common import analyse, arguments, database, fresh_bank, ms, record, title
+
 PER_LEARNER = 20
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = arguments(__doc__)
     parser.add_argument("--learners", type=int, default=1_000, help="learners at 1× (default 1000)")
     parser.add_argument("--scales", default="1,10,100", help="multiples of --learners (default 1,10,100)")
-    parser.add_argument(
-        "--database-url", default="", help="default: SQLite in a temp dir; PostgreSQL: a *_bench database"
-    )
-    parser.add_argument("--record", action="store_true", help="append the results to bench/RESULTS.md")
     args = parser.parse_args()
     rows = []
     for scale in (int(s) for s in args.scales.split(",")):
@@ -51,54 +42,32 @@ def main() -> None:
         rows.append(f"| {scale}× | {done.stdout.strip()} |")
     vendor = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
     lines = [
-        f"## statement · {time.strftime('%Y-%m-%d', time.gmtime())} UTC · {vendor} · {args.learners} learners at 1×",
-        f"- machine: {platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores,"
-        f" Python {platform.python_version()}",
+        *title("statement", f"{vendor} · {args.learners} learners at 1×"),
         "",
         "| size | learners | outcomes | generated in | statement p50 | p99 | limit: raw lookup p50 | ratio p50 |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
     ]
-    print("\n".join(lines))
-    if args.record:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n".join(lines) + "\n\n")
+    record(lines, args.record)
 
 
 def one(learners: int, url: str) -> str:
-    if url.startswith("postgres"):
-        from deposit_import import _create_postgres_database
-
-        _create_postgres_database(url)
-    with tempfile.TemporaryDirectory(prefix="creditbank-bench-") as var:
-        os.environ["CREDITBANK_VAR_DIR"] = var
-        os.environ["DJANGO_SETTINGS_MODULE"] = "creditbank.config.settings.dev"
-        os.environ["CREDITBANK_DATABASE_URL"] = url or f"sqlite:///{var}/bench.sqlite3"
+    with database(url):
         import django
 
         django.setup()
-        from django.core.management import call_command
         from django.db import connection
 
-        from creditbank.apps.accounts.models import Learner, User
+        from creditbank.apps.accounts.models import Learner
         from creditbank.apps.deposits import selectors
         from creditbank.apps.deposits.api import outcome_out
-        from creditbank.apps.frameworks.services import reference_data_load
         from creditbank.apps.synth import synth_run
 
-        if connection.vendor == "postgresql":
-            from deposit_import import _reset_postgres
-
-            _reset_postgres(connection)
-        call_command("migrate", interactive=False, verbosity=0)
-        reference_data_load()
-        operator = User.objects.create_user("operator", role="operator")
+        operator = fresh_bank()
         start = time.perf_counter()
         report = synth_run(actor=operator, learners=learners, outcomes=learners * PER_LEARNER, seed=1)
         generated = time.perf_counter() - start
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        analyse()
         ids = list(Learner.objects.values_list("pk", flat=True))
         chosen = random.Random(learners).sample(ids, k=min(300, len(ids)))  # noqa: S311 (which learners)
         statement, lookup = [], []
@@ -113,13 +82,9 @@ def one(learners: int, url: str) -> str:
                 cursor.execute("SELECT * FROM deposits_learningoutcome WHERE learner_id = %s", [pk])
                 cursor.fetchall()
                 lookup.append(time.perf_counter() - begin)
-        p50, p99, raw = _ms(statement, 50), _ms(statement, 99), _ms(lookup, 50)
+        p50, p99, raw = ms(statement, 50), ms(statement, 99), ms(lookup, 50)
         stored = report.outcomes_stored
         return f"{learners:,} | {stored:,} | {generated:.0f} s | {p50:.2f} ms | {p99:.2f} ms | {raw:.2f} ms | {raw / p50:.2f}"
-
-
-def _ms(values: list[float], percentile: int) -> float:
-    return statistics.quantiles(values, n=100)[percentile - 1] * 1000
 
 
 if __name__ == "__main__":
