@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
     from creditbank.apps.recognition.models import CohortAudit
 
-PARTITION = 20_000  # learners per task: the receiving side is read once per task; parts stay balanced
+PARTITION = 20_000  # most learners per task: a part's rows are held in memory until they are written
+MIN_PARTITION = 1_000  # fewest: each task reads the receiving side (rules, caps, units) once
+TASKS_PER_WORKER = 4  # so that workers finish together
 LOCAL = "local"
 
 
@@ -122,16 +124,15 @@ def cohort_parts(
     progress: Callable[[int, int], None] | None = None,
     partition: int = PARTITION,
 ) -> Iterator[Part]:
-    """The cohort audited on Dask, ``partition`` learners a task, part by part in learner order;
+    """The cohort audited on Dask, at most ``partition`` learners a task (fewer when that gives every
+    worker several tasks, so none waits on a last large one), part by part in learner order;
     ``progress(done, total)`` is told as parts arrive."""
     from distributed import as_completed
 
     from creditbank.apps.recognition.cohorts import cohort_learners
 
-    ranges = id_ranges(
-        cohort_learners(job).values_list("pk", flat=True).iterator(chunk_size=10_000), partition
-    )
-    total = sum(count for _first, _last, count in ranges)
+    ids = list(cohort_learners(job).values_list("pk", flat=True).iterator(chunk_size=10_000))
+    total = len(ids)
     spec = {
         "qualification": job.qualification,
         "institution_id": job.institution_id,
@@ -140,9 +141,12 @@ def cohort_parts(
     }
     if progress:
         progress(0, total)
-    if not ranges:
+    if not ids:
         return
     with dask_client(scheduler) as client:
+        workers = max(1, len(client.scheduler_info()["workers"]))
+        size = min(partition, max(MIN_PARTITION, -(-total // (TASKS_PER_WORKER * workers))))
+        ranges = id_ranges(ids, size)
         futures = [client.submit(audit_part, spec, first, last, pure=False) for first, last, _n in ranges]
         done, following = 0, 0  # learners audited; the next part to give, in learner order
         arrived: dict[int, Part] = {}
