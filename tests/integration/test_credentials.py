@@ -11,7 +11,7 @@ from tests.helpers import login
 
 from creditbank.apps.accounts.models import Institution, User
 from creditbank.apps.credentials.keys import key_mark_compromised, key_rotate
-from creditbank.apps.credentials.models import Credential, IssuerKey
+from creditbank.apps.credentials.models import Credential, IssuerKey, StatusList
 from creditbank.apps.credentials.services import (
     credential_issue,
     credential_reinstate,
@@ -118,6 +118,22 @@ def test_a_credential_edited_in_the_database_no_longer_verifies(
     Credential.objects.filter(pk=credential.pk).update(document=document)
     stored = Credential.objects.get(pk=credential.pk).document
     assert failed(stored) == "proof"
+
+
+def test_a_status_list_edited_in_the_database_fails_even_after_it_was_checked(
+    bank: dict, wong_u101: LearningOutcome
+) -> None:
+    """The verifier checks a status list's proof once per exact document; an edited list is new."""
+    credential = credential_issue(actor=wong(bank), outcome_id=wong_u101.pk)
+    assert failed(credential.document) is None  # the lists are checked and remembered
+    status_list = StatusList.objects.filter(document__isnull=False).order_by("pk").first()
+    kept = copy.deepcopy(status_list.document)
+    edited = copy.deepcopy(kept)
+    edited["validFrom"] = "2020-01-01T00:00:00Z"
+    StatusList.objects.filter(pk=status_list.pk).update(document=edited)
+    assert failed(credential.document) == "status"
+    StatusList.objects.filter(pk=status_list.pk).update(document=kept)
+    assert failed(credential.document) is None
 
 
 def test_revocation_is_published_in_the_status_list(

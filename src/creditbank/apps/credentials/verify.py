@@ -9,6 +9,7 @@ credential is one the bank issued (and is still the document it issued).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -27,7 +28,7 @@ from creditbank.apps.frameworks.selectors import registry
 from creditbank.apps.ledger.models import LedgerEntry
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.core.credentials.badges import BadgeSummary, read_badge
-from creditbank.core.credentials.data_integrity import canonical, verify_proof
+from creditbank.core.credentials.data_integrity import ProofCheck, canonical, verify_proof
 from creditbank.core.credentials.dids import did_web_domain
 from creditbank.core.credentials.records import embedded_credentials
 from creditbank.core.credentials.verification import KeyFacts, Verification, issuer_of, verify_credential
@@ -91,7 +92,18 @@ def _status_fetcher(issuer: str | None) -> Callable[[str], dict[str, Any]]:
                 raise DomainError(gettext_noop("the status list is not signed by the credential's issuer"))
             return resolved.public_key
 
-        check = verify_proof(document, issuer_key, contexts=shipped())
+        proof = document.get("proof")
+        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+        check = None
+        if isinstance(method, str):
+            try:
+                key = issuer_key(method)
+            except DomainError:
+                pass  # checked again below, where the failure is reported as the proof's
+            else:
+                check = _list_proof(json.dumps(document, sort_keys=True), method, key)
+        if check is None:
+            check = verify_proof(document, issuer_key, contexts=shipped())
         if not check.verified:
             raise DomainError(
                 gettext_noop("the status list's own proof fails: %(why)s"), why=check.problems[0].render()
@@ -99,6 +111,20 @@ def _status_fetcher(issuer: str | None) -> Callable[[str], dict[str, Any]]:
         return document
 
     return fetch
+
+
+@functools.lru_cache(maxsize=64)
+def _list_proof(document_json: str, method: str, public_key: bytes) -> ProofCheck:
+    """A status list's proof, checked once per exact document and key: every credential of an issuer
+    points to the same few lists, which change only when a status does, and checking an RDFC proof
+    costs milliseconds. Any change to the document or the key is a new check."""
+
+    def only(asked: str) -> bytes:
+        if asked != method:
+            raise DomainError(gettext_noop("the status list is not signed by the credential's issuer"))
+        return public_key
+
+    return verify_proof(json.loads(document_json), only, contexts=shipped())
 
 
 @dataclass(frozen=True)
