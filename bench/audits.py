@@ -56,7 +56,7 @@ def run(learners: int, per_learner: int, serial_sample: int) -> list[str]:
     from creditbank.apps.accounts.models import Learner
     from creditbank.apps.batch import cohort_parts, dask_client
     from creditbank.apps.recognition.cohorts import cohort_define, cohort_learners, cohort_rows
-    from creditbank.apps.recognition.selectors import evaluate, holdings_by_learner, receiving
+    from creditbank.apps.recognition.selectors import evaluate, holdings_by_learner, proposal_for, receiving
     from creditbank.apps.synth import synth_run
     from creditbank.core import synth
 
@@ -75,7 +75,9 @@ def run(learners: int, per_learner: int, serial_sample: int) -> list[str]:
     side = receiving(qualification, ON)
     people = list(Learner.objects.filter(pk__in=sample).only("public_id", "region").order_by("pk"))
     holdings = holdings_by_learner(sample)
-    proposals = _rate(lambda: [_propose(side, p, holdings.get(p.pk, [])) for p in people], len(people))
+    proposals = _rate(
+        lambda: [proposal_for(side, p, holdings.get(p.pk, []), []) for p in people], len(people)
+    )
     audits = _rate(lambda: [evaluate(side, p, holdings.get(p.pk, []), []) for p in people], len(people))
 
     step("the cohort, serially")
@@ -114,16 +116,6 @@ def run(learners: int, per_learner: int, serial_sample: int) -> list[str]:
         f" steady {steady:,.0f}/s = {steady / workers:,.0f}/s per worker"
         f" = {steady / workers / GOAL:.2f}× the goal; parallel efficiency {steady / workers / serial:.2f}",
     ]
-
-
-def _propose(side: Any, learner: Any, holdings: list[Any]) -> Any:
-    """The transfer proposal alone, as ``evaluate`` makes it (no accepted transfers)."""
-    from creditbank.core.transfer import matches_for, propose
-
-    entry = side.qualification
-    incoming = [h for h in holdings if h.institution != entry.owner.code]
-    matches = matches_for(side.rules, incoming, region=learner.region, units=side.facts, on=side.on)
-    return propose(matches, side.policy, qualification_credits=entry.credits, on=side.on)
 
 
 def _rate(work: Any, count: int, rounds: int = 3) -> float:

@@ -239,19 +239,24 @@ def receiving(qualification: str, on: date) -> Receiving:
     )
 
 
-def evaluate(
+def proposal_for(
     side: Receiving, learner: Learner, holdings: list[Holding], accepted: list[TransferItem] | None = None
-) -> tuple[Proposal, Audit]:
-    """The optimal proposal and the audit for one learner's holdings (``accepted``: the learner's
+) -> Proposal:
+    """The optimal transfer proposal for one learner's holdings (``accepted``: the learner's
     accepted transfer items, when a cohort read them in bulk)."""
     entry = side.qualification
     # Outcomes of the awarding institution itself count as they are; only the others transfer.
     incoming = [h for h in holdings if h.institution != entry.owner.code]
     matches = matches_for(side.rules, incoming, region=learner.region, units=side.facts, on=side.on)
     decided = accepted_matches(learner, entry.code, {h.id: h for h in holdings}, accepted)
-    proposal = propose(
-        matches, side.policy, qualification_credits=entry.credits, on=side.on, accepted=decided
-    )
+    return propose(matches, side.policy, qualification_credits=entry.credits, on=side.on, accepted=decided)
+
+
+def evaluate(
+    side: Receiving, learner: Learner, holdings: list[Holding], accepted: list[TransferItem] | None = None
+) -> tuple[Proposal, Audit]:
+    """The optimal proposal and the audit for one learner's holdings."""
+    proposal = proposal_for(side, learner, holdings, accepted)
     details = {a.id: a for a in side.catalogue}
     return proposal, audit(side.tree, holdings, proposal, side.catalogue, exempt_details=details)
 
