@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -34,9 +34,12 @@ def bulk_insert(objects: Sequence[models.Model]) -> None:
         obj._state.adding = False
 
 
-def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> list[int]:
+def bulk_insert_rows(
+    model: type[models.Model], rows: Sequence[Mapping[str, Any]], *, keys: bool = True
+) -> list[int]:
     """Insert rows (field attname → Python value; auto_now fields may be left out) without making
-    model instances, and return their new primary keys in order. Must run inside a transaction."""
+    model instances, and return their new primary keys in order (with ``keys=False``, the database
+    numbers them, in order, and nothing is returned). Must run inside a transaction."""
     if not rows:
         return []
     if not connection.in_atomic_block:
@@ -53,18 +56,25 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]
     getters = [(f.attname, _converter(f), f.attname in stamped) for f in fields]
     assert model._meta.pk is not None
     table, pk = model._meta.db_table, str(model._meta.pk.column)
-    ids = _take_ids(table, pk, len(rows))
     values = (
-        (
-            ident,
-            *(
-                convert(now if stamp and row.get(name) is None else row[name])
-                for name, convert, stamp in getters
-            ),
+        tuple(
+            convert(now if stamp and row.get(name) is None else row[name]) for name, convert, stamp in getters
         )
-        for ident, row in zip(ids, rows, strict=True)
+        for row in rows
     )
-    quoted = ", ".join(connection.ops.quote_name(str(c)) for c in (pk, *(f.column for f in fields)))
+    columns = [str(f.column) for f in fields]
+    if not keys:
+        copy_rows(table, columns, values)
+        return []
+    ids = _take_ids(table, pk, len(rows))
+    copy_rows(table, [pk, *columns], ((ident, *value) for ident, value in zip(ids, values, strict=True)))
+    return ids
+
+
+def copy_rows(table: str, columns: Sequence[str], values: Iterable[Sequence[Any]]) -> None:
+    """Stream rows of values (already in the driver's types) into a table: ``COPY`` on PostgreSQL,
+    one ``executemany`` on SQLite."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     into = f"{connection.ops.quote_name(table)} ({quoted})"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -73,9 +83,8 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]
                 for value in values:
                     copy.write_row(value)
         else:
-            marks = ", ".join(["%s"] * (len(fields) + 1))
+            marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {into} VALUES ({marks})", list(values))  # noqa: S608 (names from the model)
-    return ids
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

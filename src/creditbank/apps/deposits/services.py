@@ -13,26 +13,24 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.learners import identity_index
-from creditbank.apps.accounts.models import Institution, Learner, User
+from creditbank.apps.accounts.models import Institution, User
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of, via_key_of
-from creditbank.apps.bulk import bulk_insert
 from creditbank.apps.credentials.services import credentials_revoke_for_outcome
-from creditbank.apps.deposits.ledger import outcome_events
+from creditbank.apps.deposits import staging
+from creditbank.apps.deposits.ledger import deposited_events, outcome_events
 from creditbank.apps.deposits.models import (
-    Assessment,
     ImportBatch,
     IssuerFeed,
     LearningOutcome,
     OutcomeStatus,
 )
 from creditbank.apps.ledger.services import ledger_append
-from creditbank.apps.lookups import chunked
-from creditbank.apps.register.models import RegisterEntry, Status
 from creditbank.core import deposits as core
 from creditbank.core.errors import Conflict, InvalidInput, NotFound, gettext_noop
 
@@ -126,60 +124,44 @@ def deposit_batch(
     good = [p for p in parsed if isinstance(p, core.DepositRow)]
     for line, first in core.repeated_in_batch(good).items():
         issues.setdefault(line, []).append(f"repeats line {first}")
-    learners = _learners(good)
-    entries = _entries({r.unit_code for r in good})
-    plans: list[tuple[core.DepositRow, Learner, RegisterEntry]] = []
-    for row in good:
-        if row.line in issues:
-            continue
-        problems = []
-        learner = learners.get(row.learner_key)
-        if learner is None:
-            problems.append("no lifelong learning account exists for this learner")
-        entry = entries.get(row.unit_code)
-        if entry is None:
-            problems.append(f"{row.unit_code} is not in the register")
-        elif entry.owner_id != institution.pk:
-            problems.append(
-                f"{row.unit_code} belongs to {entry.owner.code}; institutions deposit their own units"
+    try:
+        with transaction.atomic():
+            staging.stage([row for row in good if row.line not in issues])
+            staging.link(institution)
+            for refused in staging.refused():
+                issues[refused.line] = _refusal(refused)
+            report = [RowIssue(line, tuple(p)) for line, p in sorted(issues.items())]
+            if report and not good_rows_only:
+                raise BatchRejected(
+                    rejected=len(report), rows=len(rows), report=[r.as_dict() for r in report]
+                )
+            if progress is not None:
+                progress("storing", len(rows))
+            batch = _store(
+                actor, institution, key, digest, file_name, good_rows_only, len(rows), report, feed
             )
-        elif entry.status != Status.ACCREDITED:
-            problems.append(f"{row.unit_code} is not accredited, so it carries no credit")
-        elif row.achieved_on < entry.valid_from or (entry.valid_to and row.achieved_on > entry.valid_to):
-            problems.append(f"{row.unit_code} was not valid on {row.achieved_on}")
-        if problems:
-            issues[row.line] = problems
-        else:
-            plans.append((row, learner, entry))  # type: ignore[arg-type]
-    report = [RowIssue(line, tuple(p)) for line, p in sorted(issues.items())]
-    if report and not good_rows_only:
-        raise BatchRejected(rejected=len(report), rows=len(rows), report=[r.as_dict() for r in report])
-    if progress is not None:
-        progress("storing", len(rows))
-    batch = _store(actor, institution, key, digest, file_name, good_rows_only, len(rows), plans, report, feed)
+    except IntegrityError:
+        # A concurrent batch stored some of the same outcomes: report, never double-count.
+        raise Conflict(
+            gettext_noop("Another deposit of the same outcomes is under way; send the batch again.")
+        ) from None
     return Deposited(batch, replayed=False)
 
 
-def _learners(rows: list[core.DepositRow]) -> dict[str, Learner]:
-    numbers = {r.learner.number for r in rows if r.learner.number}
-    by_index = {identity_index(r.learner.identity): r.learner_key for r in rows if r.learner.identity}
-    found: dict[str, Learner] = {}
-    for chunk in chunked(numbers):
-        for learner in Learner.objects.filter(public_id__in=chunk):
-            found[learner.public_id] = learner
-    for chunk in chunked(by_index):
-        for learner in Learner.objects.filter(id_index__in=chunk):
-            found[by_index[learner.id_index]] = learner
-    return found
-
-
-def _entries(codes: set[str]) -> dict[str, RegisterEntry]:
-    entries: dict[str, RegisterEntry] = {}
-    for entry in (
-        RegisterEntry.objects.select_related("owner").filter(code__in=codes).order_by("code", "version")
-    ):
-        entries[entry.code] = entry  # the newest version wins
-    return entries
+def _refusal(refused: staging.Refused) -> list[str]:
+    """What stops the bank from taking a row, in words a clerk can act on."""
+    unit = refused.unit_code
+    problems = ["no lifelong learning account exists for this learner"] if refused.no_learner else []
+    match refused.problem:
+        case staging.Problem.UNREGISTERED:
+            problems.append(f"{unit} is not in the register")
+        case staging.Problem.NOT_OWN:
+            problems.append(f"{unit} belongs to {refused.owner_code}; institutions deposit their own units")
+        case staging.Problem.UNACCREDITED:
+            problems.append(f"{unit} is not accredited, so it carries no credit")
+        case staging.Problem.NOT_VALID_ON:
+            problems.append(f"{unit} was not valid on {refused.achieved_on}")
+    return problems
 
 
 def _store(
@@ -190,84 +172,37 @@ def _store(
     file_name: str,
     good_rows_only: bool,
     row_count: int,
-    plans: list[tuple[core.DepositRow, Learner, RegisterEntry]],
     report: list[RowIssue],
     feed: IssuerFeed | None = None,
 ) -> ImportBatch:
+    """Record the batch, store its new outcomes from the staged rows, and append their entries to
+    the ledger (inside the caller's transaction)."""
     person = person_of(actor)
-    entry_ids = {p[2].pk for p in plans}
-    recorded = [
-        outcome
-        for chunk in chunked({p[1].pk for p in plans})
-        for outcome in LearningOutcome.objects.filter(
-            learner_id__in=chunk, entry_id__in=entry_ids, status__in=STANDING
-        ).only("pk", "learner_id", "entry_id", "achieved_on")
-    ]
-    present = {(o.learner_id, o.entry_id, o.achieved_on) for o in recorded}
-    earlier = {(o.learner_id, o.entry_id): o for o in recorded}  # same learner and unit, another date
-    fresh = [p for p in plans if (p[1].pk, p[2].pk, p[0].achieved_on) not in present]
-    try:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                institution=institution,
-                idempotency_key=key,
-                file_name=file_name[:200],
-                content_hash=digest,
-                good_rows_only=good_rows_only,
-                rows=row_count,
-                created=len(fresh),
-                already_present=len(plans) - len(fresh),
-                rejected=len(report),
-                problems=[r.as_dict() for r in report],
-                submitted_by=person,
-                submitted_via_key=via_key_of(actor),
-                feed=feed,
-            )
-            assessments: dict[tuple[int, str], Assessment] = {}
-            outcomes = []
-            reviewed = review_levels()
-            for row, learner, entry in fresh:
-                assessment = None
-                if row.assessment_ref:
-                    ak = (learner.pk, row.assessment_ref)
-                    if ak not in assessments:
-                        assessments[ak], _ = Assessment.objects.get_or_create(
-                            institution=institution, learner=learner, reference=row.assessment_ref,
-                            defaults={"held_on": row.achieved_on},
-                        )  # fmt: skip
-                    assessment = assessments[ak]
-                outcomes.append(
-                    LearningOutcome(
-                        learner=learner,
-                        entry=entry,
-                        institution=institution,
-                        outcome_type=row.outcome_type.value,
-                        achieved_on=row.achieved_on,
-                        result=row.result,
-                        evidence=row.evidence,
-                        assessment=assessment,
-                        framework=entry.framework,
-                        level_id=entry.level_id,
-                        level_rank=entry.level_rank,
-                        credits=entry.credits,
-                        credit_system=entry.credit_system,
-                        possible_duplicate_of=earlier.get((learner.pk, entry.pk)),
-                        batch=batch,
-                        deposited_by=person,
-                        # Types the bank reviews wait for their site (and sub-centre) before counting.
-                        status=OutcomeStatus.PENDING
-                        if reviewed.get(row.outcome_type.value)
-                        else OutcomeStatus.RECORDED,
-                        awaiting_level=1 if reviewed.get(row.outcome_type.value) else None,
-                    )
-                )
-            bulk_insert(outcomes)
-            ledger_append(outcome_events("outcome.deposited", outcomes))
-    except IntegrityError:
-        # A concurrent batch stored some of the same outcomes: report, never double-count.
-        raise Conflict(
-            gettext_noop("Another deposit of the same outcomes is under way; send the batch again.")
-        ) from None
+    counts = staging.counts()
+    batch = ImportBatch.objects.create(
+        institution=institution,
+        idempotency_key=key,
+        file_name=file_name[:200],
+        content_hash=digest,
+        good_rows_only=good_rows_only,
+        rows=row_count,
+        created=counts.takeable - counts.present,
+        already_present=counts.present,
+        rejected=len(report),
+        problems=[r.as_dict() for r in report],
+        submitted_by=person,
+        submitted_via_key=via_key_of(actor),
+        feed=feed,
+    )
+    staging.store(
+        institution=institution,
+        batch_id=batch.pk,
+        person_id=person.pk if person is not None else None,
+        reviewed=sorted(review_levels()),
+        at=timezone.now(),
+    )
+    staging.drop()
+    ledger_append(deposited_events(batch.pk))
     return batch
 
 
@@ -285,10 +220,15 @@ def deposit_one(
     if outcome is None:  # already present: return the stored one
         parsed = core.parse_row(row, 2, today=timezone.localdate())
         assert isinstance(parsed, core.DepositRow)
+        ref = parsed.learner
+        learner = (
+            Q(learner__public_id=ref.number)
+            if ref.identity is None
+            else Q(learner__id_index=identity_index(ref.identity))
+        )
         found = LearningOutcome.objects.filter(
-            learner__in=list(_learners([parsed]).values()), entry__code=parsed.unit_code, achieved_on=parsed.achieved_on,
-            status__in=STANDING,
-        ).first()  # fmt: skip
+            learner, entry__code=parsed.unit_code, achieved_on=parsed.achieved_on, status__in=STANDING
+        ).first()
         if found is None:
             raise NotFound(gettext_noop("The outcome was not stored."))
         return found

@@ -64,24 +64,30 @@ def ledger_append(events: Sequence[Event]) -> None:
         {"seq": None, "kind": e.kind, "subject": e.subject, "body": entry_bytes(e.kind, at, e.data).decode()}
         for e in events
     ]
-    bulk_insert_rows(LedgerEntry, rows)
+    bulk_insert_rows(LedgerEntry, rows, keys=False)  # numbered by the database in this order
 
 
 def learner_refs(learners: Iterable[Learner], *, create: bool = True) -> dict[int, str]:
     """Each learner's commitment (salted hash of the learner number), making salts where missing
     (unless ``create`` is False: then a learner without a salt, one who was erased, is left out)."""
-    by_id = {learner.pk: learner for learner in learners}
+    return learner_refs_by_number({learner.pk: learner.public_id for learner in learners}, create=create)
+
+
+def learner_refs_by_number(numbers: Mapping[int, str], *, create: bool = True) -> dict[int, str]:
+    """``learner_refs`` for learners given as learner id → learner number (no model objects)."""
     salts: dict[int, bytes] = {}
-    for chunk in chunked(by_id):
+    for chunk in chunked(numbers):
         rows = LearnerSalt.objects.filter(learner_id__in=chunk).values_list("learner_id", "salt")
         salts.update((pk, bytes(salt)) for pk, salt in rows)  # PostgreSQL returns memoryview
-    missing = [LearnerSalt(learner_id=pk, salt=os.urandom(32)) for pk in by_id if pk not in salts]
+    missing = [pk for pk in numbers if pk not in salts]
     if missing and not create:
-        return {pk: learner_commitment(bytes(salts[pk]), by_id[pk].public_id) for pk in salts}
+        return {pk: learner_commitment(salts[pk], numbers[pk]) for pk in salts}
     if missing:
-        LearnerSalt.objects.bulk_create(missing, batch_size=2000)
-        salts.update({s.learner_id: bytes(s.salt) for s in missing})
-    return {pk: learner_commitment(bytes(salts[pk]), by_id[pk].public_id) for pk in by_id}
+        made = {pk: os.urandom(32) for pk in missing}
+        with transaction.atomic():
+            bulk_insert_rows(LearnerSalt, [{"learner_id": pk, "salt": salt} for pk, salt in made.items()])
+        salts.update(made)
+    return {pk: learner_commitment(salts[pk], numbers[pk]) for pk in numbers}
 
 
 class _StoredNodes:

@@ -39,7 +39,13 @@ def _plain(value: Any) -> bool:
     if kind is int:
         return bool(-_SAFE_INTEGER <= value <= _SAFE_INTEGER)
     if kind is dict:
-        return all(type(k) is str and k.isascii() and _plain(v) for k, v in value.items())
+        # A loop, not all() over a generator: this runs for every entry of a bulk deposit.
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii():
+                return False
+            if item is not None and type(item) is not str and not _plain(item):
+                return False
+        return True
     if kind is list or kind is tuple:
         return all(_plain(v) for v in value)
     return False
