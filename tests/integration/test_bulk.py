@@ -83,3 +83,65 @@ def test_decimals_keep_their_cents(bank: dict[str, Any], people: dict[str, Any])
 
     assert ledger_integrate() >= MANY
     assert ledger_verify(actor=people["operator"]).ok
+
+
+def test_a_large_mixed_batch_is_linked_and_stored_by_the_staged_path(
+    bank: dict[str, Any], people: dict[str, Any]
+) -> None:
+    """Every decision of the staged path in one batch: learners by number and by identity document,
+    refused rows, an outcome already held, a possible duplicate, a shared assessment and a type the
+    bank reviews; the ledger says exactly what was stored, in the order it was stored."""
+    from creditbank.apps.deposits.models import OutcomeStatus, ReviewPolicy
+    from creditbank.apps.deposits.services import deposit_batch, deposit_one
+    from creditbank.apps.ledger.services import ledger_integrate
+    from creditbank.apps.ledger.verify import ledger_verify
+
+    ReviewPolicy.objects.create(outcome_type="certificate", levels=1)
+    wong, li = bank["wong"].public_id, bank["li"].public_id
+    held = deposit_one(actor=people["institution"], row={
+        "learner_number": wong, "unit_code": "U-102", "achieved_on": "2023-05-05", "result": "B"})  # fmt: skip
+    by_identity = {"id_scheme": "passport", "id_number": "k1234567", "id_country": "gbr"}
+    days = [(date(2021, 1, 4) + timedelta(days=i)).isoformat() for i in range(MANY)]
+    rows: list[dict[str, Any]] = [
+        {"learner_number": wong, "unit_code": "U-101", "achieved_on": d, "result": "A"} for d in days
+    ]
+    rows += [
+        {**by_identity, "unit_code": "U-101", "achieved_on": "2022-02-02", "result": "pass",
+         "outcome_type": "certificate", "assessment_ref": "EX-1"},
+        {**by_identity, "unit_code": "U-102", "achieved_on": "2022-02-02", "result": "pass",
+         "assessment_ref": "EX-1"},
+        {"learner_number": wong, "unit_code": "U-102", "achieved_on": "2023-05-05", "result": "B"},
+        {"learner_number": wong, "unit_code": "U-102", "achieved_on": "2023-06-06", "result": "A"},
+        {"learner_number": wong, "unit_code": "U-DRAFT", "achieved_on": "2022-01-01", "result": "A"},
+        {"learner_number": "LAAAAAAAAAA", "unit_code": "NOPE", "achieved_on": "2022-01-01", "result": "A"},
+    ]  # fmt: skip
+    done = deposit_batch(
+        actor=people["institution"], rows=rows, idempotency_key="mixed", good_rows_only=True
+    ).batch
+    assert (done.created, done.already_present, done.rejected) == (MANY + 3, 1, 2)
+    last = len(rows) + 1
+    report = {p["line"]: p["problems"] for p in done.problems}
+    assert report[last - 1] == ["U-DRAFT is not accredited, so it carries no credit"]
+    assert report[last] == [
+        "no lifelong learning account exists for this learner",
+        "NOPE is not in the register",
+    ]
+    stored = LearningOutcome.objects.filter(batch=done)
+    certificate = stored.get(outcome_type="certificate")
+    assert (certificate.learner, certificate.status, certificate.awaiting_level) == (
+        bank["li"], OutcomeStatus.PENDING, 1)  # fmt: skip
+    assert certificate.assessment is not None
+    assert certificate.assessment == stored.get(learner=bank["li"], entry__code="U-102").assessment
+    assert certificate.assessment.held_on == date(2022, 2, 2)
+    assert stored.get(entry__code="U-102", learner=bank["wong"]).possible_duplicate_of == held
+    assert stored.filter(status=OutcomeStatus.RECORDED).count() == MANY + 2
+    # One entry per stored outcome, numbered in the order the outcomes were stored.
+    subjects = list(
+        LedgerEntry.objects.filter(kind="outcome.deposited", subject__in=[f"outcome:{o.pk}" for o in stored])
+        .order_by("pk")
+        .values_list("subject", flat=True)
+    )
+    assert subjects == [f"outcome:{pk}" for pk in stored.order_by("pk").values_list("pk", flat=True)]
+    assert ledger_integrate() >= MANY + 4
+    assert ledger_verify(actor=people["operator"]).ok  # every outcome matches what its entry says
+    assert li in {o.learner.public_id for o in stored}
