@@ -1,6 +1,7 @@
 """Deposits: the one path by which learning outcomes enter the bank, for a single outcome, an
-API batch or a CSV/XLSX file alike. Every decision about a row is made by the core and the checks
-below; nothing is stored unless the whole batch is good, or the depositor asked for the good rows.
+API batch or a CSV/XLSX file alike. Every decision about a row is made by the core (what the row
+says) and by the staged link in ``staging`` (whom and what it names, what the bank already holds);
+nothing is stored unless the whole batch is good, or the depositor asked for the good rows.
 """
 
 from __future__ import annotations
