@@ -132,11 +132,15 @@ def link(institution: Institution) -> None:
             f" LEFT JOIN {learners} d ON d.id_index = r.id_index"
             f" LEFT JOIN {entries} e ON e.code = r.unit_code"
             f"  AND e.version = (SELECT MAX(v.version) FROM {entries} v WHERE v.code = r.unit_code))"
-            " SELECT x.*, CASE WHEN p.id IS NULL THEN 0 ELSE 1 END AS present,"
+            # Correlated subqueries, not joins: each row looks up its own learner's outcomes by
+            # index (SQLite joined the other way round, scanning the batch for every outcome).
+            f" SELECT x.*, CASE WHEN EXISTS (SELECT 1 FROM {outcomes} p WHERE p.learner_id = x.learner_id"
+            f"  AND p.entry_id = x.entry_id AND p.achieved_on = x.achieved_on AND p.status {standing})"
+            " THEN 1 ELSE 0 END AS present,"
+            # The unary + keeps SQLite from reading by unit (thousands of outcomes) over learner.
             f" (SELECT MAX(o.id) FROM {outcomes} o WHERE o.learner_id = x.learner_id"
-            f"  AND o.entry_id = x.entry_id AND o.status {standing}) AS duplicate_of"
-            f" FROM linked x LEFT JOIN {outcomes} p ON p.learner_id = x.learner_id"
-            f" AND p.entry_id = x.entry_id AND p.achieved_on = x.achieved_on AND p.status {standing}",
+            f"  AND +o.entry_id = x.entry_id AND o.status {standing}) AS duplicate_of"
+            " FROM linked x",
             [institution.pk, Status.ACCREDITED],
         )
     _analyse(STAGE)
