@@ -24,6 +24,10 @@ class OutcomeStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+# Outcomes that stand in the bank or wait for review: a deposit of either is not stored again.
+STANDING = (OutcomeStatus.RECORDED, OutcomeStatus.PENDING)
+
+
 class IssuerFeed(models.Model):
     """A certificate body's push of issued certificates (1+X, skills assessment) into learners'
     accounts; each delivery is an import batch of the feed, accepted row by row."""

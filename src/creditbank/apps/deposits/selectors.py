@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from creditbank.apps.accounts.models import Learner
 from creditbank.apps.accounts.permissions import Action, require
-from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
+from creditbank.apps.deposits.models import STANDING, LearningOutcome, OutcomeStatus
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,7 @@ def statement(*, actor: Any, learner: Learner, outcome_type: str = "", framework
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for o in current:
         totals[o.credit_system] += o.credits
-    standing = (OutcomeStatus.RECORDED, OutcomeStatus.PENDING)
-    history = [o for o in rows if o.status not in standing]
+    history = [o for o in rows if o.status not in STANDING]
     pending = [o for o in rows if o.status == OutcomeStatus.PENDING]
     return Statement(learner, current, history, dict(totals), pending)
 

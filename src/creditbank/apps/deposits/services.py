@@ -26,6 +26,7 @@ from creditbank.apps.credentials.services import credentials_revoke_for_outcome
 from creditbank.apps.deposits import staging
 from creditbank.apps.deposits.ledger import deposited_events, outcome_events
 from creditbank.apps.deposits.models import (
+    STANDING,
     ImportBatch,
     IssuerFeed,
     LearningOutcome,
@@ -40,10 +41,6 @@ PROGRESS_EVERY = 2_000  # rows between progress reports
 
 # Told how far a batch has got: the phase ("checking" or "storing") and the rows done so far.
 Progress = Callable[[str, int], None]
-
-
-# Outcomes that stand in the bank or wait for review: a deposit of either is not stored again.
-STANDING = (OutcomeStatus.RECORDED, OutcomeStatus.PENDING)
 
 
 def review_levels() -> dict[str, int]:

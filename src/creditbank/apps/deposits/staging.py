@@ -22,23 +22,24 @@ from django.db import connection, models
 from creditbank.apps.accounts.learners import identity_index
 from creditbank.apps.accounts.models import Institution, Learner
 from creditbank.apps.bulk import copy_rows
-from creditbank.apps.deposits.models import Assessment, LearningOutcome, OutcomeStatus
+from creditbank.apps.deposits.models import STANDING, Assessment, LearningOutcome, OutcomeStatus
 from creditbank.apps.register.models import RegisterEntry, Status
 from creditbank.core import deposits as core
 
 ROWS = "deposit_rows"  # the parsed rows as they came
 STAGE = "deposit_stage"  # the same rows linked, with what stops the bank from taking each
-_STAGED = (
-    "line",
-    "learner_number",
-    "id_index",
-    "unit_code",
-    "achieved_on",
-    "result",
-    "outcome_type",
-    "evidence",
-    "assessment_ref",
-)
+# The staged columns and their types, in the order ``_staged`` writes them.
+_STAGED = {
+    "line": "integer PRIMARY KEY",
+    "learner_number": "varchar(16)",
+    "id_index": "varchar(64)",
+    "unit_code": "varchar(40)",
+    "achieved_on": "date",
+    "result": "varchar(500)",
+    "outcome_type": "varchar(16)",
+    "evidence": "varchar(500)",
+    "assessment_ref": "varchar(80)",
+}
 
 
 class Problem(enum.StrEnum):
@@ -71,20 +72,22 @@ def _table(model: type[models.Model]) -> str:
 
 
 def _standing() -> str:
-    return ", ".join(f"'{s}'" for s in (OutcomeStatus.RECORDED, OutcomeStatus.PENDING))
+    return ", ".join(f"'{s}'" for s in STANDING)
+
+
+def _takeable(alias: str) -> str:
+    """Rows the bank can take: a learner found and nothing wrong with the unit."""
+    return f"{alias}.problem = '' AND {alias}.learner_id IS NOT NULL"
 
 
 def stage(rows: Sequence[core.DepositRow]) -> None:
     """Create the table of parsed rows (dropped with the transaction's work) and load them into it."""
     drop()
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {ROWS} (line integer PRIMARY KEY, learner_number varchar(16),"
-            " id_index varchar(64), unit_code varchar(40), achieved_on date, result varchar(500),"
-            " outcome_type varchar(16), evidence varchar(500), assessment_ref varchar(80))"
-        )
+        columns = ", ".join(f"{name} {kind}" for name, kind in _STAGED.items())
+        cursor.execute(f"CREATE TEMPORARY TABLE {ROWS} ({columns})")
     day = (lambda d: d) if connection.vendor == "postgresql" else date.isoformat
-    copy_rows(ROWS, _STAGED, (_staged(row, day) for row in rows))
+    copy_rows(ROWS, list(_STAGED), (_staged(row, day) for row in rows))
     _analyse(ROWS)
 
 
@@ -165,8 +168,7 @@ def refused() -> Iterator[Refused]:
 def counts() -> Counts:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM(present), 0) FROM {STAGE}"  # noqa: S608
-            " WHERE problem = '' AND learner_id IS NOT NULL"
+            f"SELECT COUNT(*), COALESCE(SUM(s.present), 0) FROM {STAGE} s WHERE {_takeable('s')}"  # noqa: S608
         )
         takeable, present = cursor.fetchone()
     return Counts(int(takeable), int(present))
@@ -177,7 +179,7 @@ def store(
 ) -> int:
     """Store the new outcomes (and the assessments they name) from the staged rows; returns how many.
     ``reviewed``: the outcome types that wait for review before they count."""
-    fresh = "s.problem = '' AND s.learner_id IS NOT NULL AND s.present = 0"
+    fresh = f"{_takeable('s')} AND s.present = 0"
     assessments, outcomes, entries = _table(Assessment), _table(LearningOutcome), _table(RegisterEntry)
     # The assessment is held on the date of its first row, as when rows are deposited one by one.
     with connection.cursor() as cursor:
@@ -186,7 +188,7 @@ def store(
             f" SELECT %s, s.learner_id, s.assessment_ref, s.achieved_on FROM {STAGE} s"
             f" WHERE {fresh} AND s.assessment_ref <> '' AND s.line = ("
             f"  SELECT MIN(f.line) FROM {STAGE} f WHERE f.learner_id = s.learner_id"
-            "   AND f.assessment_ref = s.assessment_ref AND f.problem = '' AND f.present = 0)"
+            f"   AND f.assessment_ref = s.assessment_ref AND {_takeable('f')} AND f.present = 0)"
             f" AND NOT EXISTS (SELECT 1 FROM {assessments} a WHERE a.institution_id = %s"
             "  AND a.learner_id = s.learner_id AND a.reference = s.assessment_ref)",
             [institution.pk, institution.pk],

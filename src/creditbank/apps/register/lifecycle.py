@@ -29,13 +29,10 @@ class Effect:
 
 
 def _standing(entry: RegisterEntry) -> Any:
-    from creditbank.apps.deposits.models import (
-        LearningOutcome,
-        OutcomeStatus,
-    )  # deposits build on the register
+    from creditbank.apps.deposits.models import STANDING, LearningOutcome  # deposits build on the register
 
     return LearningOutcome.objects.select_related("learner", "institution").filter(
-        entry__code=entry.code, status__in=(OutcomeStatus.RECORDED, OutcomeStatus.PENDING)
+        entry__code=entry.code, status__in=STANDING
     )
 
 
