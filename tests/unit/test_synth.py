@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -31,8 +32,24 @@ def test_blocks_cover_every_learner_once() -> None:
     assert len(numbers) == learners == len(set(numbers))
 
 
+@given(st.integers(min_value=1, max_value=20_000_000))
+def test_blocks_partition_the_learners_in_order(learners: int) -> None:
+    ranges = [synth.block_range(b, learners) for b in range(synth.blocks(learners))]
+    assert ranges[0].start == 0
+    assert ranges[-1].stop == learners
+    assert all(a.stop == b.start for a, b in pairwise(ranges))
+    assert all(0 < len(r) <= synth.MAX_BLOCK for r in ranges)
+
+
+def test_a_large_bank_deposits_in_blocks_of_several_hundred_rows_an_institution() -> None:
+    learners = 1_250_000
+    per_institution = 4 * synth.block_size(learners) / len(synth.bank(1, learners).institutions)
+    assert per_institution >= 500  # 80 with fixed blocks of 5 000: each deposit's fixed cost dominated
+
+
 def test_identities_are_valid_and_unique() -> None:
-    people = synth.people(1, 0, 5_000) + synth.people(1, 1_999, 10_000_000)  # early and late indexes
+    late = synth.people(1, synth.blocks(1_000_000) - 1, 1_000_000)[-5_000:]
+    people = synth.people(1, 0, 5_000) + late  # early and late indexes
     identities = [parse_identity(p.id_scheme, p.id_number, today=date(2026, 12, 1)) for p in people]
     assert len({i.canonical() for i in identities}) == len(people)
     assert Counter(p.region for p in people)["GD"] > 0.7 * len(people)

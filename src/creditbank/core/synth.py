@@ -18,7 +18,8 @@ from stdnum.cn import ric, uscc
 
 from creditbank.core.identity import hkid_check_digit
 
-BLOCK = 5_000  # learners per block: one deposit per institution per block stays under 100 000 rows
+BLOCK = 5_000  # learners per block, at least: one deposit per institution per block
+MAX_BLOCK = 100_000  # and at most (a block's rows are held in memory, under 100 000 per deposit)
 FIRST_DAY, DAYS = date(2005, 9, 1), 20 * 365
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # learner numbers, as the bank's own
 
@@ -173,15 +174,27 @@ def programmes(catalogue: Bank) -> tuple[str, list[dict[str, Any]], list[dict[st
     return owner.code, qualifications, rules
 
 
+def block_size(learners: int) -> int:
+    """Learners per block. Institutions grow with the bank (one per 5 000 learners), so a fixed block
+    would split into ever smaller deposits (80 rows each at 1.25 M learners) whose fixed cost then
+    dominates; growing the block keeps each institution's deposit at about 800 rows."""
+    return max(BLOCK, min(MAX_BLOCK, learners // 25))
+
+
 def blocks(learners: int) -> int:
-    return -(-learners // BLOCK)
+    return -(-learners // block_size(learners))
+
+
+def block_range(block: int, learners: int) -> range:
+    """The indexes of the learners of one block."""
+    size = block_size(learners)
+    return range(block * size, min((block + 1) * size, learners))
 
 
 def people(seed: int, block: int, learners: int) -> list[Person]:
     """The learners of one block; identity numbers are unique by construction (the learner's index)."""
     rng = random.Random(f"{seed}:people:{block}")  # noqa: S311
-    first = block * BLOCK
-    return [_person(seed, index, rng) for index in range(first, min(first + BLOCK, learners))]
+    return [_person(seed, index, rng) for index in block_range(block, learners)]
 
 
 def outcomes(seed: int, block: int, learners: int, total: int, catalogue: Bank) -> Iterator[Row]:
