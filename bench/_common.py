@@ -48,11 +48,22 @@ def database(url: str) -> Iterator[str]:
     data directory. Django is set up by the caller, after this."""
     if url.startswith("postgres"):
         create_postgres_database(url)
-    with tempfile.TemporaryDirectory(prefix="creditbank-bench-") as var:
-        os.environ["CREDITBANK_VAR_DIR"] = var
-        os.environ["DJANGO_SETTINGS_MODULE"] = "creditbank.config.settings.dev"
-        os.environ["CREDITBANK_DATABASE_URL"] = url or f"sqlite:///{var}/bench.sqlite3"
-        yield var
+        # The data directory holds the bank's generated keys (identity index, encryption), so it
+        # lives as long as the database: a later run can resume the same bank (--resume).
+        var = Path(__file__).resolve().parents[1] / "var" / "bench" / url.rsplit("/", 1)[1]
+        var.mkdir(parents=True, exist_ok=True)
+        _environment(str(var), url)
+        yield str(var)
+        return
+    with tempfile.TemporaryDirectory(prefix="creditbank-bench-") as temporary:
+        _environment(temporary, f"sqlite:///{temporary}/bench.sqlite3")
+        yield temporary
+
+
+def _environment(var: str, url: str) -> None:
+    os.environ["CREDITBANK_VAR_DIR"] = var
+    os.environ["DJANGO_SETTINGS_MODULE"] = "creditbank.config.settings.dev"
+    os.environ["CREDITBANK_DATABASE_URL"] = url
 
 
 def empty_schema() -> None:
@@ -74,6 +85,18 @@ def fresh_bank() -> Any:
     empty_schema()
     reference_data_load()
     return User.objects.create_user("operator", role="operator")
+
+
+def existing_bank() -> Any:
+    """Django set up: the bank already in the benchmark's database (migrated to this version), and
+    its operator; an empty bank if there is none."""
+    from django.core.management import call_command
+
+    from creditbank.apps.accounts.models import User
+
+    call_command("migrate", interactive=False, verbosity=0)
+    operator = User.objects.filter(username="operator", role="operator").first()
+    return operator if operator is not None else fresh_bank()
 
 
 def analyse() -> None:

@@ -13,6 +13,8 @@ efficiency compares Dask's steady rate per worker with the serial rate.
 
 Run:   .venv/bin/python bench/audits.py [--learners 50000] [--per-learner 4] [--database-url …_bench] [--record]
        [--serial-sample N]  audit only the cohort's first N learners serially (for very large cohorts)
+       [--resume]  keep the bank in the database and complete it (synth resumes where it stopped);
+                   the generation time is then that of the part done in this run
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from _common import analyse, arguments, database, fresh_bank, record, title
+from _common import analyse, arguments, database, existing_bank, fresh_bank, record, title
 
 CORE_SAMPLE = 5_000  # learners audited by the pure core
 ON = date(2026, 6, 1)
@@ -37,9 +39,10 @@ def main() -> None:
     parser.add_argument(
         "--serial-sample", type=int, default=0, help="learners audited serially (default: all)"
     )
+    parser.add_argument("--resume", action="store_true", help="complete the bank already in the database")
     args = parser.parse_args()
     with database(args.database_url):
-        lines = run(args.learners, args.per_learner, args.serial_sample)
+        lines = run(args.learners, args.per_learner, args.serial_sample, args.resume)
     record(lines, args.record)
 
 
@@ -47,7 +50,7 @@ def step(text: str) -> None:
     print(f"… {text}", file=sys.stderr, flush=True)
 
 
-def run(learners: int, per_learner: int, serial_sample: int) -> list[str]:
+def run(learners: int, per_learner: int, serial_sample: int, resume: bool = False) -> list[str]:
     import django
 
     django.setup()
@@ -60,8 +63,8 @@ def run(learners: int, per_learner: int, serial_sample: int) -> list[str]:
     from creditbank.apps.synth import synth_run
     from creditbank.core import synth
 
-    operator = fresh_bank()
-    step(f"generating a bank of {learners:,} learners")
+    operator = existing_bank() if resume else fresh_bank()
+    step(f"generating a bank of {learners:,} learners" + (" (resuming)" if resume else ""))
     start = time.perf_counter()
     made = synth_run(actor=operator, learners=learners, outcomes=learners * per_learner, seed=1)
     generated = time.perf_counter() - start
@@ -103,8 +106,9 @@ def run(learners: int, per_learner: int, serial_sample: int) -> list[str]:
     steady = audited / max(wall - startup, 1e-9)
     return [
         *title("audits", f"{connection.vendor} · {learners:,} learners"),
-        f"- bank: {learners:,} learners, {made.outcomes_stored:,} outcomes generated in {generated:.0f} s"
-        f" ({made.outcomes_stored / generated:,.0f} outcomes/s through deposit_batch)",
+        f"- bank: {learners:,} learners; {made.outcomes_stored:,} outcomes generated in {generated:.0f} s"
+        f" ({made.outcomes_stored / generated:,.0f} outcomes/s through deposit_batch)"
+        + (f"{', resuming a bank begun earlier' if resume else ''}"),
         f"- cohort: {len(ids):,} Guangdong learners against {qualification} (GD-2025-HE caps) on {ON};"
         f" {', '.join(f'{k} {v:,}' for k, v in sorted(statuses.items()))}",
         f"- pure core, one core, {len(people):,} learners in memory: transfer proposals {proposals:,.0f}/s;"

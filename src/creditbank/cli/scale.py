@@ -24,7 +24,7 @@ def synth(
     from creditbank.apps.synth import synth_run
 
     started = time.perf_counter()
-    with Progress(TextColumn("blocks of 5 000 learners"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+    with Progress(TextColumn("blocks of learners"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True) as bar:  # fmt: skip
         task = bar.add_task("synth", total=None)
         report = synth_run(

@@ -137,9 +137,11 @@ def link(institution: Institution) -> None:
             f"  AND e.version = (SELECT MAX(v.version) FROM {entries} v WHERE v.code = r.unit_code))"
             # Correlated subqueries, not joins: each row looks up its own learner's outcomes by
             # index (SQLite joined the other way round, scanning the batch for every outcome).
-            f" SELECT x.*, CASE WHEN EXISTS (SELECT 1 FROM {outcomes} p WHERE p.learner_id = x.learner_id"
-            f"  AND p.entry_id = x.entry_id AND p.achieved_on = x.achieved_on AND p.status {standing})"
-            " THEN 1 ELSE 0 END AS present,"
+            # A scalar subquery with LIMIT, not EXISTS: PostgreSQL may run an EXISTS as one hashed
+            # scan of every standing outcome (1.7 s a batch at 1.75 M outcomes, against 18 ms).
+            f" SELECT x.*, CASE WHEN (SELECT 1 FROM {outcomes} p WHERE p.learner_id = x.learner_id"
+            f"  AND p.entry_id = x.entry_id AND p.achieved_on = x.achieved_on AND p.status {standing}"
+            "  LIMIT 1) IS NULL THEN 0 ELSE 1 END AS present,"
             # The unary + keeps SQLite from reading by unit (thousands of outcomes) over learner.
             f" (SELECT MAX(o.id) FROM {outcomes} o WHERE o.learner_id = x.learner_id"
             f"  AND +o.entry_id = x.entry_id AND o.status {standing}) AS duplicate_of"
