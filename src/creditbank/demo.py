@@ -640,6 +640,9 @@ def _demo_register(operator: User) -> None:
                 next_review_on=date(2029, 6, 30),
                 note="Accredited before the register moved to creditbank (demo data).",
             )
+    from creditbank.apps.matching.services import unit_skills_backfill
+
+    unit_skills_backfill(actor=operator)  # entries a demo made before skills shipped
 
 
 def _demo_learner_account(user: User, id_body: str = DEMO_LEARNER_ID, name: str = "陈晓明") -> None:

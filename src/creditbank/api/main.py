@@ -17,6 +17,7 @@ from creditbank.apps.deposits.feeds_api import router as feeds_router
 from creditbank.apps.deposits.reviews_api import router as reviews_router
 from creditbank.apps.frameworks.api import router as frameworks_router
 from creditbank.apps.ledger.api import router as ledger_router
+from creditbank.apps.matching.api import router as matching_router
 from creditbank.apps.recognition.api import router as recognition_router
 from creditbank.apps.register.api import router as register_router
 
@@ -48,3 +49,4 @@ api.add_router("/", ledger_router)
 api.add_router("/", recognition_router)
 api.add_router("/", credentials_router)
 api.add_router("/", awards_router)
+api.add_router("/", matching_router)

@@ -27,6 +27,7 @@ from creditbank.cli.common import operator_user as _operator
 from creditbank.cli.common import print_json as _print_json
 from creditbank.cli.credentials import credential_app, keys_app
 from creditbank.cli.feeds import feeds_app
+from creditbank.cli.matching import match_app
 from creditbank.cli.network import catalogue_app, reviews_app, units_app
 from creditbank.cli.recognition import (
     agreements_app,
@@ -78,6 +79,7 @@ app.add_typer(windows_app, name="windows")
 app.add_typer(units_app, name="units")
 app.add_typer(reviews_app, name="reviews")
 app.add_typer(catalogue_app, name="catalogue")
+app.add_typer(match_app, name="match")
 app.command()(synth)
 app.command()(audit)
 app.command("audit-cohort")(audit_cohort)

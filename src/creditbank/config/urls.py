@@ -25,6 +25,7 @@ urlpatterns = [
     path("recognition/", include("creditbank.apps.recognition.urls")),
     path("credentials/", include("creditbank.apps.credentials.urls")),
     path("awards/", include("creditbank.apps.awards.urls")),
+    path("matching/", include("creditbank.apps.matching.urls")),
     path("overdue/", awards_views.overdue, name="overdue"),
     path("verify/", credential_views.verify_page, name="verify"),
     path("verify/<uuid:credential_id>/", credential_views.verify_stored, name="verify-stored"),

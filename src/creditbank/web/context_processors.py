@@ -65,6 +65,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
     if allowed(user, Action.MANAGE_REGISTER):
         items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
+    if allowed(user, Action.MATCH_POSTINGS):
+        items.append(NavItem(_("Job matching"), reverse("matching:postings"), "matching:postings"))
     if allowed(user, Action.MANAGE_RECOGNITION):
         items.append(NavItem(_("Recognition rules"), reverse("recognition:rules"), "recognition:rules"))
     if allowed(user, Action.MANAGE_AGREEMENTS) or allowed(user, Action.SIGN_AGREEMENT):

@@ -70,6 +70,7 @@ class Action(enum.StrEnum):
     FILE_DOCUMENT = "file_document"
     REVIEW_ACCOUNT = "review_account"
     VIEW_DOCUMENT = "view_document"
+    MATCH_POSTINGS = "match_postings"
 
 
 # action -> role (None = anonymous) -> scope
@@ -177,6 +178,9 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     Action.MANAGE_NETWORK: {"operator": Scope.ANY},
     Action.REVIEW_DEPOSIT: {"operator": Scope.ANY},
     Action.PUBLISH_CATALOGUE: {"operator": Scope.ANY},
+    # Employers match job postings against the register; institutions (curriculum) and the bank
+    # too. Each sees the postings they posted; the bank all.
+    Action.MATCH_POSTINGS: {"employer": Scope.ANY, "institution": Scope.ANY, "operator": Scope.ANY},
 }
 
 ACTION_NAMES = {
@@ -189,6 +193,7 @@ ACTION_NAMES = {
     Action.FILE_DOCUMENT: gettext_noop("file learners' documents"),
     Action.REVIEW_ACCOUNT: gettext_noop("review new accounts"),
     Action.VIEW_DOCUMENT: gettext_noop("open this document"),
+    Action.MATCH_POSTINGS: gettext_noop("match job postings"),
     Action.VIEW_LEARNER_RECORD: gettext_noop("see this learner's record"),
     Action.MANAGE_REGISTER: gettext_noop("manage this institution's register entries"),
     Action.RECORD_ACCREDITATION: gettext_noop("record accreditation decisions"),

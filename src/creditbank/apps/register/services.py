@@ -190,12 +190,16 @@ def _store(actor: Any, validated: list[EntryFields]) -> list[RegisterEntry]:
     person, key = person_of(actor), via_key_of(actor)
     try:
         with transaction.atomic():
-            return [
+            entries = [
                 RegisterEntry.objects.create(
                     owner=f.owner, created_by=person, created_via_key=key, **f.values
                 )
                 for f in validated
             ]
+            from creditbank.apps.matching.services import unit_skills_suggest  # skills are matching's
+
+            unit_skills_suggest(entries)
+            return entries
     except IntegrityError:
         taken = RegisterEntry.objects.filter(code__in=[f.values["code"] for f in validated]).values_list(
             "code", flat=True

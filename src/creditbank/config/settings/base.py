@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "creditbank.apps.recognition",
     "creditbank.apps.credentials",
     "creditbank.apps.awards",
+    "creditbank.apps.matching",
     "django_tasks",
     "django_tasks_db",
 ]

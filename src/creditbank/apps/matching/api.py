@@ -1,0 +1,228 @@
+"""API for matching: the skill vocabulary, a register entry's skills, and job postings matched
+against the register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from creditbank.api.auth import AUTHENTICATED, actor_of
+from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.permissions import Action, require
+from creditbank.apps.matching import selectors
+from creditbank.apps.matching.models import PostingSource, UnitSkill
+from creditbank.apps.matching.services import (
+    PostingMatch,
+    posting_match,
+    posting_result,
+    postings_import,
+    unit_skills_decide,
+)
+from creditbank.apps.matching.vocabulary import vocabulary
+from creditbank.apps.register.selectors import visible_entry
+from creditbank.apps.register.services import entry_get
+from creditbank.core.errors import NotFound, gettext_noop
+from creditbank.core.matching import Skill
+
+router = Router(tags=["matching"])
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class SkillOut(Schema):
+    uri: str
+    sector: str
+    label_en: str
+    label_zh: str
+
+
+def skill_out(skill: Skill) -> dict[str, str]:
+    return {"uri": skill.uri, "sector": skill.sector, "label_en": skill.en, "label_zh": skill.zh}
+
+
+class TagOut(SkillOut):
+    status: str
+    matched_label: str
+    evidence: str
+    decided_at: str | None
+
+
+class DecisionIn(Schema):
+    confirm: list[str] = []
+    reject: list[str] = []
+
+
+class MentionOut(SkillOut):
+    matched_label: str
+    evidence: str
+    count: int
+
+
+class UnitOut(Schema):
+    code: str
+    version: int
+    kind: str
+    title_en: str
+    title_zh: str
+    owner: str
+    framework: str
+    level: str
+    credits: str
+    credit_system: str
+    score: float
+    teaches: list[SkillOut]
+    lacks: list[SkillOut]
+    skills_confirmed: bool
+
+
+class PostingIn(Schema):
+    text: str
+    title: str = ""
+    employer: str = ""
+    region: str = ""
+    sector: str = ""
+
+
+class MatchOut(Schema):
+    id: int
+    title: str
+    employer: str
+    region: str
+    sector: str
+    posted_at: str
+    skills: list[MentionOut]
+    units: list[UnitOut]
+
+
+class PostingSummaryOut(Schema):
+    id: int
+    title: str
+    employer: str
+    posted_at: str
+    skills: int
+
+
+def match_out(found: PostingMatch) -> dict[str, Any]:
+    posting, skills = found.posting, vocabulary().skills
+    return {
+        "id": posting.pk,
+        "title": posting.title,
+        "employer": posting.employer,
+        "region": posting.region,
+        "sector": posting.sector,
+        "posted_at": posting.created_at.isoformat(),
+        "skills": [
+            {**skill_out(m.skill), "matched_label": m.label, "evidence": m.evidence, "count": m.count}
+            for m in found.mentions
+        ],
+        "units": [
+            {
+                "code": u.entry.code,
+                "version": u.entry.version,
+                "kind": u.entry.kind,
+                "title_en": u.entry.title_en,
+                "title_zh": u.entry.title_zh,
+                "owner": u.entry.owner.code,
+                "framework": u.entry.framework,
+                "level": u.entry.level_id,
+                "credits": f"{u.entry.credits:.2f}",
+                "credit_system": u.entry.credit_system,
+                "score": round(u.match.score, 4),
+                "teaches": [skill_out(skills[s]) for s in u.match.matched],
+                "lacks": [skill_out(skills[s]) for s in u.match.missing],
+                "skills_confirmed": u.confirmed,
+            }
+            for u in found.units
+        ],
+    }
+
+
+def tag_out(tag: UnitSkill) -> dict[str, Any]:
+    skill = vocabulary().skills.get(tag.skill)
+    base = (
+        skill_out(skill) if skill else {"uri": tag.skill, "sector": "", "label_en": tag.label, "label_zh": ""}
+    )
+    return {
+        **base, "status": tag.status, "matched_label": tag.label, "evidence": tag.evidence,
+        "decided_at": tag.decided_at.isoformat() if tag.decided_at else None,
+    }  # fmt: skip
+
+
+@router.get(
+    "/matching/skills", response=list[SkillOut], summary="The skill vocabulary (ESCO concepts, en/zh)"
+)
+def skills(request: HttpRequest, q: str = "", sector: str = "") -> list[dict[str, str]]:
+    words = q.casefold().split()
+    found = [
+        s for s in vocabulary().skills.values()
+        if (not sector or s.sector == sector)
+        and all(w in f"{s.en} {s.zh} {' '.join(t.label for t in s.terms)}".casefold() for w in words)
+    ]  # fmt: skip
+    return [skill_out(s) for s in sorted(found, key=lambda s: (s.sector, s.en))]
+
+
+@router.get(
+    "/register/entries/{code}/skills", response={200: list[TagOut], **ERRORS},
+    summary="The skills a register entry teaches: suggested from its text, confirmed or rejected by its institution",
+)  # fmt: skip
+def entry_skills(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    entry = entry_get(code)
+    if not visible_entry(actor_of(request), entry):
+        raise NotFound(gettext_noop("There is no register entry %(code)s."), code=code)
+    return [tag_out(t) for t in selectors.entry_skills(entry)]
+
+
+@router.post(
+    "/register/entries/{code}/skills", response={200: list[TagOut], **ERRORS}, auth=AUTHENTICATED,
+    summary="Confirm or reject skills of one of your register entries",
+)  # fmt: skip
+def decide_skills(request: HttpRequest, code: str, payload: DecisionIn) -> list[dict[str, Any]]:
+    tags = unit_skills_decide(
+        actor=actor_of(request), code=code, confirm=payload.confirm, reject=payload.reject
+    )
+    return [tag_out(t) for t in tags]
+
+
+@router.post(
+    "/matching/postings", response={201: MatchOut, **ERRORS}, auth=AUTHENTICATED,
+    summary="Match a job posting: the skills it asks for and the units that teach them, with reasons",
+)  # fmt: skip
+def match_posting(request: HttpRequest, payload: PostingIn) -> Status[dict[str, Any]]:
+    found = posting_match(actor=actor_of(request), **payload.dict(), source=PostingSource.API)
+    return Status(201, match_out(found))
+
+
+@router.post(
+    "/matching/postings/file", response={201: list[MatchOut], **ERRORS}, auth=AUTHENTICATED,
+    summary="Match many job postings from a CSV or XLSX file (title, text; optional employer, region, sector)",
+)  # fmt: skip
+def match_file(request: HttpRequest, file: File[UploadedFile]) -> Status[list[dict[str, Any]]]:
+    found = postings_import(actor=actor_of(request), raw=file.read(), file_name=file.name or "")
+    return Status(201, [match_out(f) for f in found])
+
+
+@router.get("/matching/postings", response={200: list[PostingSummaryOut], **ERRORS}, auth=AUTHENTICATED,
+            summary="Your job postings, newest first")  # fmt: skip
+def postings(request: HttpRequest, limit: Query[int] = 50) -> list[dict[str, Any]]:
+    actor = actor_of(request)
+    require(actor, Action.MATCH_POSTINGS)
+    return [
+        {"id": p.pk, "title": p.title, "employer": p.employer, "posted_at": p.created_at.isoformat(),
+         "skills": len(p.skills)}
+        for p in selectors.postings_for(actor)[: max(1, min(limit, 500))]
+    ]  # fmt: skip
+
+
+@router.get("/matching/postings/{posting_id}", response={200: MatchOut, **ERRORS}, auth=AUTHENTICATED,
+            summary="One of your postings, ranked against the register as it stands today")  # fmt: skip
+def posting(request: HttpRequest, posting_id: int) -> dict[str, Any]:
+    actor = actor_of(request)
+    require(actor, Action.MATCH_POSTINGS)
+    found = selectors.postings_for(actor).filter(pk=posting_id).first()
+    if found is None:
+        raise NotFound(gettext_noop("There is no job posting %(posting)s of yours."), posting=posting_id)
+    return match_out(posting_result(found, today=timezone.localdate()))

@@ -1,0 +1,57 @@
+"""Reads for matching: what the register teaches, an entry's skills, the postings one may see."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from creditbank.apps.accounts.permissions import role_of
+from creditbank.apps.accounts.principals import person_of, via_key_of
+from creditbank.apps.matching.models import JobPosting, TagStatus, UnitSkill
+from creditbank.apps.register.models import RegisterEntry, Status
+from creditbank.core.matching import Holder, rarity
+
+
+@dataclass(frozen=True)
+class Teaching:
+    """What each accredited entry valid today teaches: its confirmed skills if its institution has
+    decided, else the skills suggested from its text (rejected ones never)."""
+
+    holders: list[Holder]  # key: the entry's id
+    rarity: dict[str, float]
+    confirmed: set[int]  # entries whose skills were decided
+
+
+def teaching(today: date) -> Teaching:
+    current = RegisterEntry.objects.filter(status=Status.ACCREDITED, valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    tags = UnitSkill.objects.filter(entry__in=current).exclude(status=TagStatus.REJECTED)
+    confirmed: dict[int, set[str]] = defaultdict(set)
+    suggested: dict[int, set[str]] = defaultdict(set)
+    for entry_id, skill, status in tags.values_list("entry_id", "skill", "status").order_by("entry_id"):
+        (confirmed if status == TagStatus.CONFIRMED else suggested)[entry_id].add(skill)
+    holders = [Holder(str(e), frozenset(confirmed.get(e) or skills)) for e, skills in suggested.items()]
+    holders += [Holder(str(e), frozenset(s)) for e, s in confirmed.items() if e not in suggested]
+    holders.sort(key=lambda h: int(h.key))
+    return Teaching(holders, rarity(holders), set(confirmed))
+
+
+def entry_skills(entry: RegisterEntry) -> list[UnitSkill]:
+    """An entry's skills, confirmed first, then suggested, then rejected."""
+    order = {TagStatus.CONFIRMED: 0, TagStatus.SUGGESTED: 1, TagStatus.REJECTED: 2}
+    return sorted(UnitSkill.objects.filter(entry=entry), key=lambda t: (order[TagStatus(t.status)], t.skill))
+
+
+def postings_for(actor: Any) -> QuerySet[JobPosting]:
+    """The postings one may see: the bank's operators all, everyone else those they posted."""
+    if role_of(actor) == "operator":
+        return JobPosting.objects.all()
+    if key := via_key_of(actor):
+        return JobPosting.objects.filter(posted_via_key=key)
+    person = person_of(actor)
+    return JobPosting.objects.filter(posted_by=person) if person else JobPosting.objects.none()

@@ -1,0 +1,118 @@
+"""Pages: an employer matches job postings against the register; an institution decides what its
+register entries teach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from creditbank.apps.accounts.models import Region
+from creditbank.apps.accounts.permissions import Action, allowed
+from creditbank.apps.matching import selectors
+from creditbank.apps.matching.services import (
+    posting_match,
+    posting_result,
+    postings_import,
+    unit_skills_decide,
+)
+from creditbank.apps.matching.vocabulary import vocabulary
+from creditbank.apps.register.models import Sector
+from creditbank.apps.register.selectors import visible_entry
+from creditbank.apps.register.services import entry_get
+from creditbank.core.errors import DomainError
+from creditbank.web.errors import error_message
+
+POSTING_FIELDS = ("title", "employer", "region", "sector", "text")
+
+
+@login_required
+def postings(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not allowed(user, Action.MATCH_POSTINGS):
+        raise DjangoPermissionDenied
+    context: dict[str, Any] = {
+        "regions": Region.choices,
+        "sectors": Sector.choices,
+        "values": {k: request.POST.get(k, "") for k in POSTING_FIELDS},
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            if upload := request.FILES.get("file"):
+                found = postings_import(actor=user, raw=upload.read(), file_name=upload.name or "")
+                messages.success(request, _("Matched %(n)s postings.") % {"n": len(found)})
+                return redirect("matching:postings")
+            done = posting_match(actor=user, **context["values"])
+            return redirect("matching:posting", posting_id=done.posting.pk)
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+            status = exc.status
+    context["postings"] = selectors.postings_for(user)[:50]
+    return render(request, "matching/postings.html", context, status=status)
+
+
+@login_required
+def posting(request: HttpRequest, posting_id: int) -> HttpResponse:
+    user: Any = request.user
+    if not allowed(user, Action.MATCH_POSTINGS):
+        raise DjangoPermissionDenied
+    found = selectors.postings_for(user).filter(pk=posting_id).first()
+    if found is None:
+        raise Http404
+    result = posting_result(found, today=timezone.localdate())
+    skills = vocabulary().skills
+    units = [
+        {
+            "hit": u,
+            "teaches": [skills[s] for s in u.match.matched],
+            "lacks": [skills[s] for s in u.match.missing],
+        }
+        for u in result.units
+    ]
+    return render(request, "matching/posting.html", {"result": result, "units": units})
+
+
+def entry_skills(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        entry = entry_get(code)
+    except DomainError as exc:
+        raise Http404(error_message(exc)) from None
+    user: Any = request.user
+    if not visible_entry(user, entry):
+        raise Http404
+    may_decide = allowed(user, Action.MANAGE_REGISTER, institution_id=entry.owner_id)
+    skills = vocabulary().skills
+    context: dict[str, Any] = {"entry": entry, "may_decide": may_decide}
+    status = 200
+    if request.method == "POST":
+        if not may_decide:
+            raise DjangoPermissionDenied
+        decisions = {uri: request.POST.get(f"skill:{uri}", "") for uri in request.POST.getlist("skills")}
+        added = request.POST.get("add", "").strip()
+        try:
+            unit_skills_decide(
+                actor=user,
+                code=entry.code,
+                confirm=[u for u, d in decisions.items() if d == "confirm"] + ([added] if added else []),
+                reject=[u for u, d in decisions.items() if d == "reject"],
+            )
+            messages.success(request, _("The skills of %(code)s are recorded.") % {"code": entry.code})
+            return redirect("matching:entry_skills", code=entry.code)
+        except DomainError as exc:
+            context["error"] = error_message(exc)
+            status = exc.status
+    tags = selectors.entry_skills(entry)
+    context["tags"] = [(t, skills.get(t.skill)) for t in tags]
+    if may_decide:
+        held = {t.skill for t in tags}
+        context["choices"] = sorted(
+            (s for s in skills.values() if s.uri not in held), key=lambda s: (s.sector, s.en)
+        )
+    return render(request, "matching/entry_skills.html", context, status=status)
