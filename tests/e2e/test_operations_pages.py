@@ -15,11 +15,13 @@ PAGES = {
     "operator": [
         "/account/network/", "/deposits/reviews/", "/overdue/", "/awards/", "/awards/settings/", "/register/catalogue/",
         "/credentials/keys/", "/deposits/feeds/", "/account/collective/", "/account/reviews/",
+        "/matching/postings/", "/matching/curriculum/",
     ],
     "institution": ["/credentials/", "/deposits/records/", "/awards/", "/overdue/", "/account/collective/",
-                    "/account/learners/{wong}/receipt/"],
-    "wong": ["/credentials/", "/credentials/shares/", "/awards/", "/deposits/statement/", "/account/me/"],
-    None: ["/verify/", "/account/activate/", "/register/catalogue/"],
+                    "/account/learners/{wong}/receipt/", "/matching/curriculum/", "/matching/units/U-101/skills/"],
+    "wong": ["/credentials/", "/credentials/shares/", "/awards/", "/deposits/statement/", "/account/me/", "/matching/jobs/"],
+    None: ["/verify/", "/account/activate/", "/register/catalogue/", "/matching/units/U-101/skills/"],
+    "employer": ["/matching/postings/"],
 }  # fmt: skip
 
 

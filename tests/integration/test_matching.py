@@ -11,14 +11,22 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from tests.helpers import login
+from tests.helpers import PASSWORD, login
 from tests.integration.conftest import unit
 from typer.testing import CliRunner
 
+from creditbank.apps.accounts.learners import SignIn, learner_open
 from creditbank.apps.accounts.models import Institution, User
+from creditbank.apps.deposits.services import deposit_batch
 from creditbank.apps.ledger.models import LedgerEntry
 from creditbank.apps.matching.models import JobPosting, TagStatus, UnitSkill
-from creditbank.apps.matching.services import posting_match, postings_import, unit_skills_decide
+from creditbank.apps.matching.services import (
+    curriculum_coverage,
+    learner_jobs,
+    posting_match,
+    postings_import,
+    unit_skills_decide,
+)
 from creditbank.apps.matching.vocabulary import vocabulary
 from creditbank.apps.register.services import entries_import, entry_record_accreditation
 from creditbank.cli.main import app
@@ -191,3 +199,66 @@ def test_the_cli_matches_a_posting_file(register: dict, tmp_path: Any) -> None:
     )
     assert missing.exit_code == 1
     assert "There is no file" in missing.output
+
+
+@pytest.fixture
+def learner(register: dict) -> Any:
+    """A learner with a recorded Database Applications outcome."""
+    person = learner_open(
+        actor=None, full_name="Wong Ka Ho", id_scheme="hk_id", id_number="A123456(3)", region="HK",
+        sign_in=SignIn("wong", PASSWORD),
+    )  # fmt: skip
+    deposit_batch(
+        actor=register["operator"],
+        rows=[{"learner_number": person.public_id, "unit_code": "DB-101", "achieved_on": "2024-01-10", "result": "A"}],
+        idempotency_key="jobs-DB-101", institution_code="sz-poly",
+    )  # fmt: skip
+    return person
+
+
+def test_a_learner_sees_published_jobs_that_fit_and_what_is_missing(register: dict, learner: Any) -> None:
+    employer = register["employer"]
+    posting_match(actor=employer, text="Write SQL queries. Provide basic nursing care.", public=True)
+    posting_match(actor=employer, text="Write SQL queries for our private team.")  # not published
+    (job,) = learner_jobs(actor=learner.user, learner=learner)
+    assert uri("SQL") in job.match.matched
+    assert job.held_by[uri("SQL")]  # the outcome that shows it
+    nursing = [s for s in job.match.missing if vocabulary().skills[s].sector == "health"]
+    assert nursing
+    assert [e.code for e in job.fillers[nursing[0]]] == ["NUR-101"]
+    assert 0 < job.match.score < 1
+    other = learner_open(actor=None, full_name="Li Na", id_scheme="passport", id_number="K1234567",
+                         id_country="GBR", region="XX", sign_in=SignIn("lina", PASSWORD))  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        learner_jobs(actor=other.user, learner=learner)
+    mine = login(Client(), learner.user).get("/api/v1/learners/me/jobs")
+    assert mine.status_code == 200
+    assert [j["title"] for j in mine.json()] == [job.posting.title]
+    assert login(Client(), learner.user).get("/matching/jobs/").status_code == 200
+
+
+def test_an_institution_sees_which_demanded_skills_its_units_do_not_teach(
+    register: dict, tmp_path: Any
+) -> None:
+    posting_match(
+        actor=register["employer"], text="Write SQL queries and handle customer complaints.", public=True
+    )
+    result = curriculum_coverage(actor=register["institution"])
+    assert (uri("SQL"), 1) in result.coverage.covered
+    assert [e.code for e in result.units[uri("SQL")]] == ["DB-101"]
+    assert (uri("handle customer complaints"), 1) in result.coverage.uncovered
+    hk = User.objects.create_user(
+        "hk-staff", role="institution", institution=Institution.objects.get(code="hk-ips")
+    )
+    with pytest.raises(PermissionDenied):
+        curriculum_coverage(actor=hk, institution_code="sz-poly")
+    api = login(Client(), register["institution"]).get("/api/v1/matching/coverage")
+    assert api.status_code == 200
+    assert uri("handle customer complaints") in [d["uri"] for d in api.json()["uncovered"]]
+    done = CliRunner().invoke(
+        app, ["match", "coverage", "--institution", "sz-poly", "--operator", "operator", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["covered"][0]["units"] == ["DB-101"]
+    assert login(Client(), register["institution"]).get("/matching/curriculum/").status_code == 200
+    assert login(Client(), register["employer"]).get("/matching/curriculum/").status_code == 403

@@ -84,3 +84,29 @@ def match_suggest(operator: OperatorOption, as_json: JsonOption = False) -> None
         print_json({"suggestions": made})
         return
     out.print(f"{made:,} skill suggestions made.", markup=False)
+
+
+@match_app.command("coverage")
+@command
+def match_coverage(
+    institution: Annotated[
+        str, typer.Option("--institution", help="The institution whose curriculum to read.")
+    ],
+    operator: OperatorOption,
+    as_json: JsonOption = False,
+) -> None:
+    """An institution's curriculum against the skills job postings ask for (published ones)."""
+    from creditbank.apps.matching.api import coverage_out
+    from creditbank.apps.matching.services import curriculum_coverage
+
+    result = coverage_out(curriculum_coverage(actor=operator_user(operator), institution_code=institution))
+    if as_json:
+        print_json(result)
+        return
+    zh = settings.lang.startswith("zh")
+    out.print(f"{result['institution']}: {result['postings']} postings", markup=False)
+    for kind in ("uncovered", "covered"):
+        for d in result[kind]:
+            label = d["label_zh"] if zh else d["label_en"]
+            units = f" ({', '.join(d['units'])})" if d["units"] else ""
+            out.print(f"  {kind:<9} {d['postings']:>4}  {label}{units}", markup=False)

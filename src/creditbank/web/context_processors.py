@@ -38,6 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             NavItem(_("My transfers"), reverse("recognition:transfers"), "recognition:transfers"),
             NavItem(_("My credentials"), reverse("credentials:list"), "credentials:list"),
             NavItem(_("My awards and fees"), reverse("awards:list"), "awards:list"),
+            NavItem(_("Jobs for me"), reverse("matching:jobs"), "matching:jobs"),
         ]
     if allowed(user, Action.DEPOSIT_OUTCOMES):
         items.append(NavItem(_("Deposits"), reverse("deposits:deposits"), "deposits:deposits"))
@@ -67,6 +68,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
     if allowed(user, Action.MATCH_POSTINGS):
         items.append(NavItem(_("Job matching"), reverse("matching:postings"), "matching:postings"))
+    if allowed(user, Action.MANAGE_REGISTER):
+        items.append(NavItem(_("Curriculum and jobs"), reverse("matching:curriculum"), "matching:curriculum"))
     if allowed(user, Action.MANAGE_RECOGNITION):
         items.append(NavItem(_("Recognition rules"), reverse("recognition:rules"), "recognition:rules"))
     if allowed(user, Action.MANAGE_AGREEMENTS) or allowed(user, Action.SIGN_AGREEMENT):

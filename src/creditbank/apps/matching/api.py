@@ -7,17 +7,21 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from creditbank.api.auth import AUTHENTICATED, actor_of
 from creditbank.api.errors import ErrorOut
+from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.matching import selectors
 from creditbank.apps.matching.models import PostingSource, UnitSkill
 from creditbank.apps.matching.services import (
+    CurriculumCoverage,
     PostingMatch,
+    curriculum_coverage,
+    learner_jobs,
     posting_match,
     posting_result,
     postings_import,
@@ -85,10 +89,12 @@ class PostingIn(Schema):
     employer: str = ""
     region: str = ""
     sector: str = ""
+    public: bool = False  # shown to learners ("which jobs fit my record")
 
 
 class MatchOut(Schema):
     id: int
+    public: bool
     title: str
     employer: str
     region: str
@@ -110,6 +116,7 @@ def match_out(found: PostingMatch) -> dict[str, Any]:
     posting, skills = found.posting, vocabulary().skills
     return {
         "id": posting.pk,
+        "public": posting.public,
         "title": posting.title,
         "employer": posting.employer,
         "region": posting.region,
@@ -200,8 +207,12 @@ def match_posting(request: HttpRequest, payload: PostingIn) -> Status[dict[str, 
     "/matching/postings/file", response={201: list[MatchOut], **ERRORS}, auth=AUTHENTICATED,
     summary="Match many job postings from a CSV or XLSX file (title, text; optional employer, region, sector)",
 )  # fmt: skip
-def match_file(request: HttpRequest, file: File[UploadedFile]) -> Status[list[dict[str, Any]]]:
-    found = postings_import(actor=actor_of(request), raw=file.read(), file_name=file.name or "")
+def match_file(
+    request: HttpRequest, file: File[UploadedFile], public: Form[bool] = False
+) -> Status[list[dict[str, Any]]]:
+    found = postings_import(
+        actor=actor_of(request), raw=file.read(), file_name=file.name or "", public=public
+    )
     return Status(201, [match_out(f) for f in found])
 
 
@@ -226,3 +237,60 @@ def posting(request: HttpRequest, posting_id: int) -> dict[str, Any]:
     if found is None:
         raise NotFound(gettext_noop("There is no job posting %(posting)s of yours."), posting=posting_id)
     return match_out(posting_result(found, today=timezone.localdate()))
+
+
+class JobFitOut(Schema):
+    posting: int
+    title: str
+    employer: str
+    fit: float
+    held: list[SkillOut]
+    missing: list[SkillOut]
+    units_for_missing: dict[str, list[str]]  # skill URI -> register codes that teach it
+
+
+@router.get("/learners/me/jobs", response={200: list[JobFitOut], **ERRORS}, auth=AUTHENTICATED,
+            summary="Published job postings against your record: the fit, what you have, what is missing and where to learn it")  # fmt: skip
+def my_jobs(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = actor_of(request)
+    skills = vocabulary().skills
+    return [
+        {"posting": f.posting.pk, "title": f.posting.title, "employer": f.posting.employer,
+         "fit": round(f.match.score, 4), "held": [skill_out(skills[s]) for s in f.match.matched],
+         "missing": [skill_out(skills[s]) for s in f.match.missing],
+         "units_for_missing": {s: [e.code for e in es] for s, es in f.fillers.items()}}
+        for f in learner_jobs(actor=actor, learner=learner_of(actor))
+    ]  # fmt: skip
+
+
+class DemandOut(SkillOut):
+    postings: int
+    units: list[str]
+
+
+class CoverageOut(Schema):
+    institution: str
+    postings: int
+    uncovered: list[DemandOut]
+    covered: list[DemandOut]
+
+
+@router.get("/matching/coverage", response={200: CoverageOut, **ERRORS}, auth=AUTHENTICATED,
+            summary="Your curriculum against the skills job postings ask for: what no unit of yours teaches")  # fmt: skip
+def curriculum(request: HttpRequest, institution: str = "") -> dict[str, Any]:
+    result = curriculum_coverage(actor=actor_of(request), institution_code=institution or None)
+    return coverage_out(result)
+
+
+def coverage_out(result: CurriculumCoverage) -> dict[str, Any]:
+    skills = vocabulary().skills
+
+    def demand(uri: str, n: int) -> dict[str, Any]:
+        return {**skill_out(skills[uri]), "postings": n, "units": [e.code for e in result.units.get(uri, [])]}
+
+    return {
+        "institution": result.institution.code,
+        "postings": result.postings,
+        "uncovered": [demand(s, n) for s, n in result.coverage.uncovered],
+        "covered": [demand(s, n) for s, n in result.coverage.covered],
+    }

@@ -54,6 +54,8 @@ class JobPosting(models.Model):
     sector = models.CharField(_("sector"), max_length=24, choices=Sector.choices, blank=True)
     skills = models.JSONField(_("skills found"), default=list)
     source = models.CharField(_("source"), max_length=8, choices=PostingSource.choices)
+    # Shown to learners ("which jobs fit my record") only when the poster publishes it.
+    public = models.BooleanField(_("shown to learners"), default=False)
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -64,7 +66,10 @@ class JobPosting(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("job posting")
         verbose_name_plural = _("job postings")
-        indexes = [models.Index(fields=["posted_by", "created_at"], name="posting_by_created")]
+        indexes = [
+            models.Index(fields=["posted_by", "created_at"], name="posting_by_created"),
+            models.Index(fields=["public", "created_at"], name="posting_public_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title

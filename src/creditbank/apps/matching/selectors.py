@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from creditbank.apps.accounts.permissions import role_of
 from creditbank.apps.accounts.principals import person_of, via_key_of
+from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.matching.models import JobPosting, TagStatus, UnitSkill
 from creditbank.apps.register.models import RegisterEntry, Status
 from creditbank.core.matching import Holder, rarity
@@ -30,15 +31,41 @@ def teaching(today: date) -> Teaching:
     current = RegisterEntry.objects.filter(status=Status.ACCREDITED, valid_from__lte=today).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=today)
     )
-    tags = UnitSkill.objects.filter(entry__in=current).exclude(status=TagStatus.REJECTED)
+    skills, confirmed = skills_of(current)
+    holders = [Holder(str(e), frozenset(s)) for e, s in sorted(skills.items())]
+    return Teaching(holders, rarity(holders), confirmed)
+
+
+def skills_of(entries: QuerySet[RegisterEntry]) -> tuple[dict[int, set[str]], set[int]]:
+    """What each of these entries teaches (its confirmed skills if its institution has decided, else
+    the suggested ones; rejected never), and which entries were decided."""
+    tags = UnitSkill.objects.filter(entry__in=entries).exclude(status=TagStatus.REJECTED)
     confirmed: dict[int, set[str]] = defaultdict(set)
     suggested: dict[int, set[str]] = defaultdict(set)
-    for entry_id, skill, status in tags.values_list("entry_id", "skill", "status").order_by("entry_id"):
+    for entry_id, skill, status in tags.values_list("entry_id", "skill", "status"):
         (confirmed if status == TagStatus.CONFIRMED else suggested)[entry_id].add(skill)
-    holders = [Holder(str(e), frozenset(confirmed.get(e) or skills)) for e, skills in suggested.items()]
-    holders += [Holder(str(e), frozenset(s)) for e, s in confirmed.items() if e not in suggested]
-    holders.sort(key=lambda h: int(h.key))
-    return Teaching(holders, rarity(holders), set(confirmed))
+    merged = {e: s for e, s in suggested.items() if e not in confirmed}
+    merged.update(confirmed)
+    return merged, set(confirmed)
+
+
+def learner_skills(learner_id: int) -> dict[str, list[int]]:
+    """The skills a learner's recorded outcomes show (pending ones wait for review and do not count),
+    each with the outcomes that show it."""
+    outcomes = LearningOutcome.objects.filter(learner_id=learner_id, status=OutcomeStatus.RECORDED)
+    by_entry: dict[int, list[int]] = defaultdict(list)
+    for outcome_id, entry_id in outcomes.values_list("pk", "entry_id"):
+        by_entry[entry_id].append(outcome_id)
+    skills, _decided = skills_of(RegisterEntry.objects.filter(pk__in=list(by_entry)))
+    held: dict[str, list[int]] = defaultdict(list)
+    for entry_id, taught in skills.items():
+        for skill in taught:
+            held[skill].extend(by_entry[entry_id])
+    return dict(held)
+
+
+def public_postings() -> QuerySet[JobPosting]:
+    return JobPosting.objects.filter(public=True)
 
 
 def entry_skills(entry: RegisterEntry) -> list[UnitSkill]:

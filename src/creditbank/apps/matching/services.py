@@ -8,15 +8,18 @@ institution's decision on what its unit teaches is a statement about a register 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from creditbank.apps.accounts.models import Region
+from creditbank.apps.accounts.institutions import acting_institution
+from creditbank.apps.accounts.models import Institution, Learner, Region
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of, via_key_of
 from creditbank.apps.ledger.services import Event, ledger_append
@@ -25,11 +28,11 @@ from creditbank.apps.matching import selectors
 from creditbank.apps.matching.models import JobPosting, PostingSource, TagStatus, UnitSkill
 from creditbank.apps.matching.text import text_tokens
 from creditbank.apps.matching.vocabulary import vocabulary
-from creditbank.apps.register.models import RegisterEntry, Sector
+from creditbank.apps.register.models import RegisterEntry, Sector, Status
 from creditbank.apps.register.services import entry_get
 from creditbank.apps.tables import read_table
 from creditbank.core.errors import InvalidInput, gettext_noop
-from creditbank.core.matching import Match, Mention, rank, skills_in
+from creditbank.core.matching import Coverage, Match, Mention, coverage, fit, rank, skills_in
 
 MAX_POSTING_CHARS = 20_000
 MAX_POSTINGS_A_FILE = 500
@@ -137,6 +140,7 @@ def posting_match(
     region: str = "",
     sector: str = "",
     source: str = PostingSource.PASTED,
+    public: bool = False,
     today: date | None = None,
 ) -> PostingMatch:
     """Find the skills a job posting asks for and the register's units that teach them, best first
@@ -144,6 +148,7 @@ def posting_match(
     require(actor, Action.MATCH_POSTINGS)
     posting = _posting(actor, text=text, title=title, employer=employer, region=region, sector=sector,
                        source=source)  # fmt: skip
+    posting.public = public
     posting.save()
     return posting_result(posting, today=today or timezone.localdate())
 
@@ -197,7 +202,7 @@ def posting_result(posting: JobPosting, *, today: date) -> PostingMatch:
 
 
 def postings_import(
-    *, actor: Any, raw: bytes, file_name: str, today: date | None = None
+    *, actor: Any, raw: bytes, file_name: str, public: bool = False, today: date | None = None
 ) -> list[PostingMatch]:
     """Many postings from a CSV or XLSX file (columns title, text; optional employer, region,
     sector), all or none: every bad row is named and nothing is kept."""
@@ -220,6 +225,7 @@ def postings_import(
         raise InvalidInput(gettext_noop("No postings were kept: %(problems)s"), problems=" | ".join(problems))
     with transaction.atomic():
         for posting in postings:
+            posting.public = public
             posting.save()
     return [posting_result(p, today=today or timezone.localdate()) for p in postings]
 
@@ -242,3 +248,81 @@ def unit_skills_backfill(*, actor: Any) -> int:
         with transaction.atomic():
             made += unit_skills_suggest(list(RegisterEntry.objects.filter(pk__in=chunk)))
     return made
+
+
+@dataclass(frozen=True)
+class JobFit:
+    """A published posting against a learner's record: the share of what it asks that the record
+    shows, the skills held (with the outcomes that show them) and missing (with units that teach them)."""
+
+    posting: JobPosting
+    match: Match
+    held_by: dict[str, list[int]]
+    fillers: dict[str, list[RegisterEntry]]
+
+
+JOBS_SHOWN = 20
+POSTINGS_READ = 1_000  # the newest published postings a learner's record is compared with
+FILLERS_A_SKILL = 3
+
+
+def learner_jobs(*, actor: Any, learner: Learner, today: date | None = None) -> list[JobFit]:
+    """Which published jobs fit a learner's record and what is missing, best fit first."""
+    require(actor, Action.VIEW_LEARNER_RECORD, learner_user_id=learner.user_id)
+    held = selectors.learner_skills(learner.pk)
+    teaching = selectors.teaching(today or timezone.localdate())
+    fits = []
+    for posting in selectors.public_postings().order_by("-created_at", "-pk")[:POSTINGS_READ]:
+        match = fit(posting.skill_uris(), held, teaching.rarity)
+        if match.matched:
+            fits.append((posting, match))
+    fits.sort(key=lambda pm: (-pm[1].score, -len(pm[1].matched), -pm[0].pk))
+    fits = fits[:JOBS_SHOWN]
+    missing = {s for _p, m in fits for s in m.missing}
+    by_skill = {
+        s: [int(m.key) for m in rank([s], teaching.holders, teaching.rarity)[:FILLERS_A_SKILL]]
+        for s in missing
+    }
+    entries = RegisterEntry.objects.select_related("owner").in_bulk(
+        {e for ids in by_skill.values() for e in ids}
+    )
+    return [
+        JobFit(posting, match, {s: held[s] for s in match.matched},
+               {s: [entries[e] for e in by_skill[s]] for s in match.missing})
+        for posting, match in fits
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CurriculumCoverage:
+    """Skills demanded by job postings (how many postings ask for each) that an institution's
+    accredited units teach, with those units, and those none of them teaches."""
+
+    institution: Institution
+    postings: int
+    coverage: Coverage
+    units: dict[str, list[RegisterEntry]]
+
+
+def curriculum_coverage(
+    *, actor: Any, institution_code: str | None = None, today: date | None = None
+) -> CurriculumCoverage:
+    """An institution's curriculum against the demand in published postings and its own."""
+    institution = acting_institution(actor, institution_code, Action.MANAGE_REGISTER)
+    postings = selectors.public_postings() | selectors.postings_for(actor)
+    demand: Counter[str] = Counter()
+    count = 0
+    for skills in postings.distinct().values_list("skills", flat=True):
+        demand.update({s["uri"] for s in skills})
+        count += 1
+    day = today or timezone.localdate()
+    own = RegisterEntry.objects.filter(
+        owner=institution, status=Status.ACCREDITED, valid_from__lte=day
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    taught, _decided = selectors.skills_of(own)
+    entries = own.in_bulk(list(taught))
+    units: dict[str, list[RegisterEntry]] = {}
+    for entry_id, skills in sorted(taught.items()):
+        for s in skills:
+            units.setdefault(s, []).append(entries[entry_id])
+    return CurriculumCoverage(institution, count, coverage(demand, units), units)

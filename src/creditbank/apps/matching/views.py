@@ -13,10 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.models import Region
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.matching import selectors
 from creditbank.apps.matching.services import (
+    curriculum_coverage,
+    learner_jobs,
     posting_match,
     posting_result,
     postings_import,
@@ -28,6 +31,7 @@ from creditbank.apps.register.selectors import visible_entry
 from creditbank.apps.register.services import entry_get
 from creditbank.core.errors import DomainError
 from creditbank.web.errors import error_message
+from creditbank.web.institutions import institution_choice
 
 POSTING_FIELDS = ("title", "employer", "region", "sector", "text")
 
@@ -45,11 +49,14 @@ def postings(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
+            public = request.POST.get("public") == "on"
             if upload := request.FILES.get("file"):
-                found = postings_import(actor=user, raw=upload.read(), file_name=upload.name or "")
+                found = postings_import(
+                    actor=user, raw=upload.read(), file_name=upload.name or "", public=public
+                )
                 messages.success(request, _("Matched %(n)s postings.") % {"n": len(found)})
                 return redirect("matching:postings")
-            done = posting_match(actor=user, **context["values"])
+            done = posting_match(actor=user, **context["values"], public=public)
             return redirect("matching:posting", posting_id=done.posting.pk)
         except DomainError as exc:
             context["error"] = error_message(exc)
@@ -116,3 +123,42 @@ def entry_skills(request: HttpRequest, code: str) -> HttpResponse:
             (s for s in skills.values() if s.uri not in held), key=lambda s: (s.sector, s.en)
         )
     return render(request, "matching/entry_skills.html", context, status=status)
+
+
+@login_required
+def jobs(request: HttpRequest) -> HttpResponse:
+    """A learner's record against published job postings: what fits, what is missing, where to learn it."""
+    user: Any = request.user
+    try:
+        learner = learner_of(user)
+        fits = learner_jobs(actor=user, learner=learner)
+    except DomainError as exc:
+        raise Http404(error_message(exc)) from None
+    skills = vocabulary().skills
+    rows = [
+        {"fit": f, "percent": round(f.match.score * 100), "held": [skills[s] for s in f.match.matched],
+         "missing": [(skills[s], f.fillers.get(s, [])) for s in f.match.missing]}
+        for f in fits
+    ]  # fmt: skip
+    return render(request, "matching/jobs.html", {"rows": rows})
+
+
+@login_required
+def curriculum(request: HttpRequest) -> HttpResponse:
+    """An institution's curriculum against the skills job postings demand."""
+    user: Any = request.user
+    if not allowed(user, Action.MANAGE_REGISTER):
+        raise DjangoPermissionDenied
+    institutions, institution = institution_choice(user, request.GET.get("institution"))
+    result = curriculum_coverage(actor=user, institution_code=institution.code)
+    skills = vocabulary().skills
+    return render(
+        request,
+        "matching/curriculum.html",
+        {
+            "institutions": institutions,
+            "result": result,
+            "covered": [(skills[s], n, result.units.get(s, [])) for s, n in result.coverage.covered],
+            "uncovered": [(skills[s], n) for s, n in result.coverage.uncovered],
+        },
+    )
