@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from stdnum.cn import ric
 from tests.helpers import PASSWORD, login
 from tests.integration.conftest import unit
 from typer.testing import CliRunner
@@ -23,6 +24,7 @@ from creditbank.apps.matching.models import JobPosting, TagStatus, UnitSkill
 from creditbank.apps.matching.services import (
     curriculum_coverage,
     learner_jobs,
+    matching_consent_set,
     posting_match,
     postings_import,
     unit_skills_decide,
@@ -262,3 +264,39 @@ def test_an_institution_sees_which_demanded_skills_its_units_do_not_teach(
     assert json.loads(done.output)["covered"][0]["units"] == ["DB-101"]
     assert login(Client(), register["institution"]).get("/matching/curriculum/").status_code == 200
     assert login(Client(), register["employer"]).get("/matching/curriculum/").status_code == 403
+
+
+def test_employers_see_how_many_consenting_learners_hold_a_skill_never_fewer_than_five(
+    register: dict,
+) -> None:
+    people = []
+    for n in range(6):
+        body = f"44030519900101{n:03d}"
+        person = learner_open(
+            actor=register["operator"], full_name=f"Learner {n}", id_scheme="cn_ric",
+            id_number=body + ric.calc_check_digit(body + "0"), region="GD",
+        )  # fmt: skip
+        people.append(person)
+    deposit_batch(
+        actor=register["operator"],
+        rows=[{"learner_number": p.public_id, "unit_code": "DB-101", "achieved_on": "2024-01-10", "result": "A"}
+              for p in people],
+        idempotency_key="holders", institution_code="sz-poly",
+    )  # fmt: skip
+    for person in people[:5]:  # the sixth never consents
+        person.user = User.objects.create_user(f"u-{person.public_id}", role="learner")
+        person.save()
+        matching_consent_set(actor=person.user, learner=person, given=True)
+    found = posting_match(actor=register["employer"], text="Write SQL queries.")
+    assert found.holders[uri("SQL")] == 5
+    matching_consent_set(actor=people[0].user, learner=people[0], given=False)
+    again = posting_match(actor=register["employer"], text="Write SQL queries.")
+    assert again.holders[uri("SQL")] is None  # four: not told
+    with pytest.raises(PermissionDenied):  # only the learner decides
+        matching_consent_set(actor=register["operator"], learner=people[1], given=False)
+    api = login(Client(), people[1].user).put(
+        "/api/v1/learners/me/matching-consent", {"given": False}, content_type="application/json"
+    )
+    assert api.status_code == 200
+    assert api.json()["given"] is False
+    assert LedgerEntry.objects.filter(kind="learner.matching_consent").count() == 7

@@ -22,6 +22,7 @@ from creditbank.apps.matching.services import (
     PostingMatch,
     curriculum_coverage,
     learner_jobs,
+    matching_consent_set,
     posting_match,
     posting_result,
     postings_import,
@@ -64,6 +65,7 @@ class MentionOut(SkillOut):
     matched_label: str
     evidence: str
     count: int
+    learners_holding: int | None  # learners who consented and hold it; null when fewer than 5
 
 
 class UnitOut(Schema):
@@ -123,7 +125,13 @@ def match_out(found: PostingMatch) -> dict[str, Any]:
         "sector": posting.sector,
         "posted_at": posting.created_at.isoformat(),
         "skills": [
-            {**skill_out(m.skill), "matched_label": m.label, "evidence": m.evidence, "count": m.count}
+            {
+                **skill_out(m.skill),
+                "matched_label": m.label,
+                "evidence": m.evidence,
+                "count": m.count,
+                "learners_holding": found.holders.get(m.skill.uri),
+            }
             for m in found.mentions
         ],
         "units": [
@@ -294,3 +302,20 @@ def coverage_out(result: CurriculumCoverage) -> dict[str, Any]:
         "uncovered": [demand(s, n) for s, n in result.coverage.uncovered],
         "covered": [demand(s, n) for s, n in result.coverage.covered],
     }
+
+
+class ConsentIn(Schema):
+    given: bool
+
+
+class ConsentOut(Schema):
+    given: bool
+    changed_at: str
+
+
+@router.put("/learners/me/matching-consent", response={200: ConsentOut, **ERRORS}, auth=AUTHENTICATED,
+            summary="Whether employers may see you counted, anonymously, among holders of the skills they ask for")  # fmt: skip
+def my_consent(request: HttpRequest, payload: ConsentIn) -> dict[str, Any]:
+    actor = actor_of(request)
+    consent = matching_consent_set(actor=actor, learner=learner_of(actor), given=payload.given)
+    return {"given": consent.given, "changed_at": consent.changed_at.isoformat()}

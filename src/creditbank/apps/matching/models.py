@@ -76,3 +76,21 @@ class JobPosting(models.Model):
 
     def skill_uris(self) -> list[str]:
         return [s["uri"] for s in self.skills]
+
+
+class MatchingConsent(models.Model):
+    """A learner's answer to "may employers see me counted, anonymously, among the holders of the
+    skills their postings ask for?": no until the learner says yes; each change is a ledger entry."""
+
+    learner = models.OneToOneField(
+        "accounts.Learner", on_delete=models.CASCADE, related_name="matching_consent"
+    )
+    given = models.BooleanField(_("counted in skill statistics"), default=False)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("consent to skill statistics")
+        verbose_name_plural = _("consents to skill statistics")
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {'yes' if self.given else 'no'}"

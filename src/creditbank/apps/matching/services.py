@@ -22,10 +22,11 @@ from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.models import Institution, Learner, Region
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of, via_key_of
-from creditbank.apps.ledger.services import Event, ledger_append
+from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
+from creditbank.apps.ledger.services import Event, learner_refs, ledger_append
 from creditbank.apps.lookups import chunked
 from creditbank.apps.matching import selectors
-from creditbank.apps.matching.models import JobPosting, PostingSource, TagStatus, UnitSkill
+from creditbank.apps.matching.models import JobPosting, MatchingConsent, PostingSource, TagStatus, UnitSkill
 from creditbank.apps.matching.text import text_tokens
 from creditbank.apps.matching.vocabulary import vocabulary
 from creditbank.apps.register.models import RegisterEntry, Sector, Status
@@ -129,6 +130,7 @@ class PostingMatch:
     posting: JobPosting
     mentions: list[Mention]
     units: list[UnitHit]
+    holders: dict[str, int | None]  # skill -> consenting learners who hold it (None: fewer than MIN_COUNT)
 
 
 def posting_match(
@@ -198,7 +200,8 @@ def posting_result(posting: JobPosting, *, today: date) -> PostingMatch:
     ranked = rank([m.skill.uri for m in mentions], teaching.holders, teaching.rarity)[:UNITS_SHOWN]
     entries = RegisterEntry.objects.select_related("owner").in_bulk([int(m.key) for m in ranked])
     units = [UnitHit(entries[int(m.key)], m, int(m.key) in teaching.confirmed) for m in ranked]
-    return PostingMatch(posting, mentions, units)
+    holders = {h.skill: h.count for h in skill_holders([m.skill.uri for m in mentions])}
+    return PostingMatch(posting, mentions, units, holders)
 
 
 def postings_import(
@@ -326,3 +329,52 @@ def curriculum_coverage(
         for s in skills:
             units.setdefault(s, []).append(entries[entry_id])
     return CurriculumCoverage(institution, count, coverage(demand, units), units)
+
+
+def matching_consent_set(*, actor: Any, learner: Learner, given: bool) -> MatchingConsent:
+    """The learner's own choice to be counted (anonymously) in employers' skill counts, or no more."""
+    require(actor, Action.SHARE_RECORD, learner_user_id=learner.user_id)
+    with transaction.atomic():
+        consent, _created = MatchingConsent.objects.update_or_create(
+            learner=learner, defaults={"given": given}
+        )
+        ledger_append([
+            Event("learner.matching_consent", f"learner-consent:{consent.pk}",
+                  {"learner": learner_refs([learner])[learner.pk], "given": given})
+        ])  # fmt: skip
+    return consent
+
+
+MIN_COUNT = 5  # fewer holders than this are reported as "fewer than 5", so no one can be singled out
+
+
+@dataclass(frozen=True)
+class Holders:
+    """How many consenting learners hold a skill (None: fewer than MIN_COUNT)."""
+
+    skill: str
+    count: int | None
+
+
+def skill_holders(skills: Sequence[str]) -> list[Holders]:
+    """For each skill, the number of learners who consented and whose recorded outcomes show it;
+    small numbers are not told."""
+    wanted = set(skills)
+    teaching = (
+        UnitSkill.objects.filter(skill__in=wanted).exclude(status=TagStatus.REJECTED).values("entry_id")
+    )
+    taught, _decided = selectors.skills_of(RegisterEntry.objects.filter(pk__in=teaching))
+    counted: dict[str, int] = {}
+    entries_of: dict[str, list[int]] = {s: [e for e, ss in taught.items() if s in ss] for s in wanted}
+    for skill, entry_ids in entries_of.items():
+        counted[skill] = (
+            LearningOutcome.objects.filter(
+                entry_id__in=entry_ids, status=OutcomeStatus.RECORDED, learner__matching_consent__given=True
+            )
+            .values("learner_id")
+            .distinct()
+            .count()
+            if entry_ids
+            else 0
+        )
+    return [Holders(s, counted[s] if counted[s] >= MIN_COUNT else None) for s in skills]

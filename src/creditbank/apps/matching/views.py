@@ -17,9 +17,11 @@ from creditbank.apps.accounts.learners import learner_of
 from creditbank.apps.accounts.models import Region
 from creditbank.apps.accounts.permissions import Action, allowed
 from creditbank.apps.matching import selectors
+from creditbank.apps.matching.models import MatchingConsent
 from creditbank.apps.matching.services import (
     curriculum_coverage,
     learner_jobs,
+    matching_consent_set,
     posting_match,
     posting_result,
     postings_import,
@@ -83,7 +85,8 @@ def posting(request: HttpRequest, posting_id: int) -> HttpResponse:
         }
         for u in result.units
     ]
-    return render(request, "matching/posting.html", {"result": result, "units": units})
+    mentions = [(m, result.holders.get(m.skill.uri)) for m in result.mentions]
+    return render(request, "matching/posting.html", {"result": result, "units": units, "mentions": mentions})
 
 
 def entry_skills(request: HttpRequest, code: str) -> HttpResponse:
@@ -131,16 +134,21 @@ def jobs(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     try:
         learner = learner_of(user)
+        if request.method == "POST":
+            matching_consent_set(actor=user, learner=learner, given=request.POST.get("given") == "yes")
+            messages.success(request, _("Your choice is recorded."))
+            return redirect("matching:jobs")
         fits = learner_jobs(actor=user, learner=learner)
     except DomainError as exc:
         raise Http404(error_message(exc)) from None
+    consent = MatchingConsent.objects.filter(learner=learner).first()
     skills = vocabulary().skills
     rows = [
         {"fit": f, "percent": round(f.match.score * 100), "held": [skills[s] for s in f.match.matched],
          "missing": [(skills[s], f.fillers.get(s, [])) for s in f.match.missing]}
         for f in fits
     ]  # fmt: skip
-    return render(request, "matching/jobs.html", {"rows": rows})
+    return render(request, "matching/jobs.html", {"rows": rows, "consent": bool(consent and consent.given)})
 
 
 @login_required
