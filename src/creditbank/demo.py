@@ -167,6 +167,10 @@ def demo_bank_load() -> list[Login]:
         _demo_award_cycle(operator, User.objects.get(username="graduate"))
         _demo_catalogue(operator)
         _demo_account_review(operator, User.objects.get(username="site"))
+        _demo_postings(User.objects.get(username="employer"))
+        from creditbank.apps.stats.services import stats_refresh
+
+        stats_refresh(actor=operator)  # the dashboards' figures, as the worker counts them
     # The demo's history so far, signed and co-signed by a witness run for hk-ips: an employer or
     # another bank can check it at /ledger/.
     _demo_witness(checkpoint_issue())
@@ -613,6 +617,30 @@ def _demo_case(staff: User, operator: User) -> None:
         },
     )
     case_assign(actor=operator, ref=case.ref, reviewers=["assessor", "assessor2"])
+
+
+DEMO_POSTINGS = [
+    ("Web前端开发工程师", "前海数码", "GD", "ict",
+     "岗位职责：使用HTML、CSS和JavaScript开发响应式网页，调用REST API；能编写SQL查询者优先。"),
+    ("Junior database developer", "Qianhai Digital", "GD", "ict",
+     "Design relational schemas and write SQL queries; object-oriented programming in Java is a plus."),
+    ("酒店前台接待員", "澳門濠江酒店", "MO", "tourism",
+     "負責賓客入住及退房手續，處理客人投訴；須能以英語及葡語溝通。"),
+    ("倉務主任", "港灣物流", "HK", "logistics", "負責倉庫管理及存貨控制，安排出貨配送。"),
+    ("养老护理员", "佛山颐年养老院", "GD", "health", "为老年人提供日常照护，掌握急救技能，做好感染预防工作。"),
+]  # fmt: skip
+
+
+def _demo_postings(employer: User) -> None:
+    """Job postings an employer published to learners (once): demand for the dashboards, jobs for learners."""
+    from creditbank.apps.matching.models import JobPosting
+    from creditbank.apps.matching.services import posting_match
+
+    if JobPosting.objects.filter(posted_by=employer).exists():
+        return
+    for title, company, region, sector, text in DEMO_POSTINGS:
+        posting_match(actor=employer, title=title, employer=company, region=region, sector=sector, text=text,
+                      public=True)  # fmt: skip
 
 
 def _demo_register(operator: User) -> None:

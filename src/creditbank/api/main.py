@@ -20,6 +20,7 @@ from creditbank.apps.ledger.api import router as ledger_router
 from creditbank.apps.matching.api import router as matching_router
 from creditbank.apps.recognition.api import router as recognition_router
 from creditbank.apps.register.api import router as register_router
+from creditbank.apps.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="creditbank API",
@@ -50,3 +51,4 @@ api.add_router("/", recognition_router)
 api.add_router("/", credentials_router)
 api.add_router("/", awards_router)
 api.add_router("/", matching_router)
+api.add_router("/", stats_router)

@@ -39,6 +39,7 @@ from creditbank.cli.recognition import (
     transfer_app,
 )
 from creditbank.cli.scale import synth
+from creditbank.cli.stats import stats_app
 
 app = typer.Typer(
     help="creditbank: a lifelong-learning credit bank.", no_args_is_help=True, add_completion=False
@@ -80,6 +81,7 @@ app.add_typer(units_app, name="units")
 app.add_typer(reviews_app, name="reviews")
 app.add_typer(catalogue_app, name="catalogue")
 app.add_typer(match_app, name="match")
+app.add_typer(stats_app, name="stats")
 app.command()(synth)
 app.command()(audit)
 app.command("audit-cohort")(audit_cohort)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("credentials/", include("creditbank.apps.credentials.urls")),
     path("awards/", include("creditbank.apps.awards.urls")),
     path("matching/", include("creditbank.apps.matching.urls")),
+    path("stats/", include("creditbank.apps.stats.urls")),
     path("overdue/", awards_views.overdue, name="overdue"),
     path("verify/", credential_views.verify_page, name="verify"),
     path("verify/<uuid:credential_id>/", credential_views.verify_stored, name="verify-stored"),

@@ -66,6 +66,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
     if allowed(user, Action.MANAGE_REGISTER):
         items.append(NavItem(_("Our register entries"), reverse("register:manage"), "register:manage"))
+    if allowed(user, Action.VIEW_STATS):
+        items.append(NavItem(_("Statistics"), reverse("stats:dashboard"), "stats:dashboard"))
     if allowed(user, Action.MATCH_POSTINGS):
         items.append(NavItem(_("Job matching"), reverse("matching:postings"), "matching:postings"))
     if allowed(user, Action.MANAGE_REGISTER):

@@ -71,6 +71,7 @@ class Action(enum.StrEnum):
     REVIEW_ACCOUNT = "review_account"
     VIEW_DOCUMENT = "view_document"
     MATCH_POSTINGS = "match_postings"
+    VIEW_STATS = "view_stats"
 
 
 # action -> role (None = anonymous) -> scope
@@ -181,6 +182,8 @@ MATRIX: dict[Action, dict[str | None, Scope]] = {
     # Employers match job postings against the register; institutions (curriculum) and the bank
     # too. Each sees the postings they posted; the bank all.
     Action.MATCH_POSTINGS: {"employer": Scope.ANY, "institution": Scope.ANY, "operator": Scope.ANY},
+    # Dashboards: the bank's operators see the whole bank; an institution its own figures.
+    Action.VIEW_STATS: {"operator": Scope.ANY, "institution": Scope.OWN_INSTITUTION},
 }
 
 ACTION_NAMES = {
@@ -194,6 +197,7 @@ ACTION_NAMES = {
     Action.REVIEW_ACCOUNT: gettext_noop("review new accounts"),
     Action.VIEW_DOCUMENT: gettext_noop("open this document"),
     Action.MATCH_POSTINGS: gettext_noop("match job postings"),
+    Action.VIEW_STATS: gettext_noop("see these statistics"),
     Action.VIEW_LEARNER_RECORD: gettext_noop("see this learner's record"),
     Action.MANAGE_REGISTER: gettext_noop("manage this institution's register entries"),
     Action.RECORD_ACCREDITATION: gettext_noop("record accreditation decisions"),

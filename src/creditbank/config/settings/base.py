@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "creditbank.apps.credentials",
     "creditbank.apps.awards",
     "creditbank.apps.matching",
+    "creditbank.apps.stats",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -1,0 +1,217 @@
+"""Counting the dashboards' figures (``stats_refresh``), reading them within the reader's scope, and
+the operators' export grouped by any of the outcome's dimensions.
+
+The refresh scans the bank once (GROUP BY queries, in the worker or from the CLI); pages and the API
+read only the counted figures, each chart a few hundred rows. Institutions see what concerns them
+(the accounts their staff opened, the outcomes they deposited); the bank's operators everything.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from creditbank.apps.accounts.institutions import acting_institution
+from creditbank.apps.accounts.models import Learner
+from creditbank.apps.accounts.permissions import Action, require, role_of
+from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
+from creditbank.apps.matching import selectors as matching
+from creditbank.apps.matching.models import JobPosting
+from creditbank.apps.matching.vocabulary import vocabulary
+from creditbank.apps.register.models import RegisterEntry
+from creditbank.apps.stats.models import Figure, Refresh
+from creditbank.core.statistics import Fact, Table, rollup, table
+
+RECORDED = OutcomeStatus.RECORDED
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    title: Any  # lazily translated
+    kind: str  # "line" (over months), "bar" (by category), "pair" (two series by category)
+    row_header: Any  # what the rows of its table are: months, or the categories of a chart by category
+    bank_only: bool = False  # figures an institution has no share of
+
+
+CHARTS = [
+    Chart("accounts_by_month", _("Learner accounts opened, by month and region"), "line", _("month")),
+    Chart("outcomes_by_month", _("Outcomes deposited, by month and type"), "line", _("month")),
+    Chart("outcomes_by_level", _("Recorded outcomes by framework level"), "bar", _("level")),
+    Chart("outcomes_by_region", _("Recorded outcomes by the learner's region"), "bar", _("region")),
+    Chart("outcomes_by_sector", _("Recorded outcomes by sector"), "bar", _("sector")),
+    Chart(
+        "demand_supply",
+        _(
+            "Talent demand and supply by key industry (each side's share): skills job postings ask for,"
+            " and recorded outcomes that teach them"
+        ),
+        "pair",
+        _("industry"),
+    ),
+]
+BY_NAME = {c.name: c for c in CHARTS}
+EXPORT_DIMENSIONS = ("region", "level", "type", "sector", "institution", "year")
+
+
+def stats_refresh(*, actor: Any = None) -> Refresh:
+    """Count every chart's figures anew (the bank's own schedule passes no actor)."""
+    if actor is not None:
+        require(actor, Action.MANAGE_INSTITUTIONS)
+    started = time.perf_counter()
+    figures = list(_count())
+    with transaction.atomic():
+        Figure.objects.all().delete()
+        Figure.objects.bulk_create(figures, batch_size=2_000)
+        refresh = Refresh.objects.create(
+            finished_at=timezone.now(), seconds=time.perf_counter() - started, figures=len(figures)
+        )
+    return refresh
+
+
+def _count() -> Iterator[Figure]:
+    """Each figure bank-wide (institution None) and per institution concerned."""
+    learners = (
+        Learner.objects.annotate(month=TruncMonth("created_at"))
+        .values("month", "region", "opened_at_institution_id")
+        .annotate(n=Count("pk"))
+    )
+    yield from _both("accounts_by_month", ((_month(r["month"]), r["region"], r["opened_at_institution_id"], r["n"])
+                                           for r in learners))  # fmt: skip
+    deposited = (
+        LearningOutcome.objects.annotate(month=TruncMonth("deposited_at"))
+        .values("month", "outcome_type", "institution_id")
+        .annotate(n=Count("pk"))
+    )
+    yield from _both("outcomes_by_month", ((_month(r["month"]), r["outcome_type"], r["institution_id"], r["n"])
+                                           for r in deposited))  # fmt: skip
+    recorded = LearningOutcome.objects.filter(status=RECORDED)
+    by_level = recorded.values("level_id", "institution_id").annotate(n=Count("pk"))  # "GDLEQF-4"
+    yield from _both(
+        "outcomes_by_level", (("", r["level_id"], r["institution_id"], r["n"]) for r in by_level)
+    )
+    by_region = recorded.values("institution_id", region=F("learner__region")).annotate(n=Count("pk"))
+    yield from _both(
+        "outcomes_by_region", (("", r["region"], r["institution_id"], r["n"]) for r in by_region)
+    )
+    by_sector = recorded.values("institution_id", sector=F("entry__sector")).annotate(n=Count("pk"))
+    yield from _both(
+        "outcomes_by_sector", (("", r["sector"], r["institution_id"], r["n"]) for r in by_sector)
+    )
+    yield from _demand_supply()
+
+
+def _demand_supply() -> Iterator[Figure]:
+    """Demand: skill mentions in job postings, by the skill's sector (the whole bank's postings,
+    counted, never shown one by one). Supply: recorded outcomes times the skills their units teach."""
+    sectors = {uri: s.sector for uri, s in vocabulary().skills.items()}
+    demand: dict[str, int] = defaultdict(int)
+    for skills in JobPosting.objects.values_list("skills", flat=True).iterator(chunk_size=2_000):
+        for s in skills:
+            if s["uri"] in sectors:
+                demand[sectors[s["uri"]]] += 1
+    taught, _decided = matching.skills_of(RegisterEntry.objects.all())
+    per_entry = (
+        LearningOutcome.objects.filter(status=RECORDED, entry_id__in=list(taught))
+        .values("entry_id", "institution_id")
+        .annotate(n=Count("pk"))
+    )
+    supply = (
+        ("supply", sectors[s], r["institution_id"], r["n"])
+        for r in per_entry
+        for s in taught[r["entry_id"]]
+        if s in sectors
+    )
+    yield from _both("demand_supply", supply)
+    for sector, n in demand.items():
+        yield Figure(chart="demand_supply", period="demand", category=sector, institution=None, value=n)
+
+
+def _both(chart: str, rows: Iterator[tuple[str, str, int | None, int]]) -> Iterator[Figure]:
+    """Figures per institution as counted, and the bank-wide sums."""
+    bank: dict[tuple[str, str], int] = defaultdict(int)
+    for period, category, institution_id, n in rows:
+        bank[(period, category)] += n
+        if institution_id is not None:
+            yield Figure(
+                chart=chart, period=period, category=category, institution_id=institution_id, value=n
+            )
+    for (period, category), n in bank.items():
+        yield Figure(chart=chart, period=period, category=category, institution=None, value=n)
+
+
+def _month(value: Any) -> str:
+    return value.strftime("%Y-%m") if value else ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures a reader sees: the bank's (institution None) or one institution's."""
+
+    institution_id: int | None
+    label: str
+
+
+def scope_of(actor: Any, institution_code: str | None = None) -> Scope:
+    """Operators see the whole bank, or one institution they name; institution staff their own."""
+    require(actor, Action.VIEW_STATS)
+    if role_of(actor) == "operator" and not institution_code:
+        return Scope(None, "")
+    institution = acting_institution(actor, institution_code, Action.VIEW_STATS)
+    return Scope(institution.pk, institution.code)
+
+
+def chart_rows(chart: Chart, scope: Scope) -> Table:
+    """The chart's figures as its table reads: a row per month, or a row per category."""
+    data = chart_table(chart, scope)
+    return data if chart.kind == "line" else data.transposed()
+
+
+def chart_table(chart: Chart, scope: Scope) -> Table:
+    bank = Figure.objects.filter(chart=chart.name, institution__isnull=True)
+    if scope.institution_id is None:
+        facts = bank
+    else:
+        facts = Figure.objects.filter(chart=chart.name, institution_id=scope.institution_id)
+        if chart.name == "demand_supply":  # demand is the whole bank's; supply the institution's own
+            facts = facts | bank.filter(period="demand")
+    return table(Fact(f.chart, f.period, f.category, f.value) for f in facts)
+
+
+def last_refresh() -> Refresh | None:
+    return Refresh.objects.first()
+
+
+def outcomes_export(
+    *, actor: Any, by: Sequence[str], institution_code: str | None = None
+) -> list[dict[str, object]]:
+    """Recorded outcomes counted by the dimensions asked for (an operator's export; it reads the
+    outcomes themselves, once, not the dashboard's figures)."""
+    scope = scope_of(actor, institution_code)
+    rollup([], by, EXPORT_DIMENSIONS)  # refuse unknown dimensions before reading anything
+    fields = {
+        "region": "learner__region", "level": "level_id", "type": "outcome_type", "sector": "entry__sector",
+        "institution": "institution__code", "year": "achieved_on__year",
+    }  # fmt: skip
+    outcomes = LearningOutcome.objects.filter(status=RECORDED)
+    if scope.institution_id is not None:
+        outcomes = outcomes.filter(institution_id=scope.institution_id)
+    wanted = {fields[d] for d in by} | ({"framework"} if "level" in by else set())
+    rows = outcomes.values(*sorted(wanted)).annotate(count=Count("pk"))
+    shaped = [
+        {
+            **{d: (f"{r['framework']} {r['level_id']}" if d == "level" else r[fields[d]]) for d in by},
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+    return rollup(shaped, by, EXPORT_DIMENSIONS)
