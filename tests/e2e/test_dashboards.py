@@ -9,23 +9,28 @@ from typing import Any
 
 import pytest
 from tests.e2e.test_portal import serious_violations, sign_in
+from tests.integration.test_transfers import applied  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("locale", ["en-GB", "zh-CN", "zh-HK"])
 def test_the_dashboard_draws_every_chart(
-    browser: Any, live_server: Any, bank: dict[str, Any], people: dict[str, Any], artifacts: Path, locale: str
+    browser: Any,
+    live_server: Any,
+    applied: dict[str, Any],  # noqa: F811 (the fixture imported above: Wong applies for a transfer)
+    people: dict[str, Any],
+    artifacts: Path,
+    locale: str,
 ) -> None:
-    from creditbank.apps.deposits.services import deposit_batch
     from creditbank.apps.matching.services import posting_match
+    from creditbank.apps.recognition.transfers import transfer_decide
     from creditbank.apps.stats.services import CHARTS, stats_refresh
 
-    deposit_batch(
-        actor=people["operator"], institution_code="sz-poly", idempotency_key="dash",
-        rows=[{"learner_number": bank["wong"].public_id, "unit_code": "U-101", "achieved_on": "2024-01-10",
-               "result": "A"}],
-    )  # fmt: skip
+    item = applied["items"]["U-102"]
+    transfer_decide(
+        actor=applied["hk_staff"], ref=applied["application"].ref, item_id=item.pk, decision="accepted"
+    )
     posting_match(actor=people["employer"], text="Write SQL queries.", public=True)
     stats_refresh(actor=people["operator"])
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 1000})

@@ -12,12 +12,21 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from tests.helpers import login
+from tests.integration.test_transfers import applied  # noqa: F401 (a fixture)
 from typer.testing import CliRunner
 
 from creditbank.apps.accounts.models import Institution, User
 from creditbank.apps.deposits.services import deposit_batch
 from creditbank.apps.matching.services import posting_match
-from creditbank.apps.stats.services import BY_NAME, chart_table, outcomes_export, scope_of, stats_refresh
+from creditbank.apps.recognition.transfers import transfer_decide
+from creditbank.apps.stats.services import (
+    BY_NAME,
+    CHARTS,
+    chart_table,
+    outcomes_export,
+    scope_of,
+    stats_refresh,
+)
 from creditbank.cli.main import app
 from creditbank.core.errors import InvalidInput, PermissionDenied
 
@@ -80,7 +89,7 @@ def test_the_dashboard_reads_counted_figures_not_the_outcomes(counted: dict) -> 
         page = client.get("/stats/")
     assert page.status_code == 200
     assert not [q["sql"] for q in queries.captured_queries if "deposits_learningoutcome" in q["sql"]]
-    assert page.content.count(b'class="chart"') == 6
+    assert page.content.count(b'class="chart"') == len(CHARTS)
     csv_page = login(Client(), counted["institution"]).get("/stats/outcomes_by_region.csv")
     assert csv_page.status_code == 200
     header, *rows = list(csv.reader(csv_page.content.decode().splitlines()))
@@ -119,3 +128,21 @@ def test_the_grouped_export_by_region_and_level(counted: dict, tmp_path: Any) ->
     assert api.json() == [{"type": "formal", "count": 3}]
     with pytest.raises(InvalidInput):
         outcomes_export(actor=counted["operator"], by=["region", "region"])
+
+
+def test_transfers_show_as_flows_seen_by_both_ends_with_decisions_and_days(
+    applied: dict[str, Any],  # noqa: F811 (the fixture imported above)
+    people: dict[str, Any],
+) -> None:
+    ref, items, staff = applied["application"].ref, applied["items"], applied["hk_staff"]
+    transfer_decide(actor=staff, ref=ref, item_id=items["U-102"].pk, decision="accepted")
+    transfer_decide(
+        actor=staff, ref=ref, item_id=items["U-101"].pk, decision="rejected", reason="syllabus differs"
+    )
+    stats_refresh(actor=applied["operator"])
+    assert totals("transfer_flows", applied["operator"]) == {"GD>HK": 1}
+    assert totals("transfer_flows", staff) == {"GD>HK": 1}  # the receiving institution
+    assert totals("transfer_flows", people["institution"]) == {"GD>HK": 1}  # and the sending one
+    assert totals("transfer_decisions", applied["operator"]) == {"accepted": 1, "rejected": 1}
+    assert totals("transfer_days", staff) == {"mean": 0}  # decided the day it was asked
+    assert totals("transfer_decisions", people["institution"]) == {}  # sz-poly decided nothing

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from creditbank.apps.accounts.models import Region
+from creditbank.apps.recognition.models import ItemDecision
 from creditbank.apps.register.models import Sector
+from creditbank.core.accreditation import Outcome, Stage
 from creditbank.core.deposits import OutcomeType
 
 SKILL_SECTORS = {
@@ -30,6 +32,22 @@ def for_chart(chart: str) -> dict[str, str]:
         return {str(v): str(label) for v, label in Sector.choices}
     if chart == "demand_supply":
         return {k: str(v) for k, v in SKILL_SECTORS.items()}
+    if chart == "transfer_flows":
+        regions = {str(v): str(label) for v, label in Region.choices}
+        return {f"{a}>{b}": f"{regions[a]} → {regions[b]}" for a in regions for b in regions}
+    if chart == "transfer_decisions":
+        return {str(v): str(label) for v, label in ItemDecision.choices}
+    if chart == "transfer_days":
+        return {"mean": _("mean days")}
+    if chart == "accreditation_pipeline":
+        names = {stage.value: _(stage.label) for stage in Stage}
+        names.update(
+            {
+                f"{Stage.DECIDED.value}:{o.value}": f"{names[Stage.DECIDED.value]}: {_(o.label)}"
+                for o in Outcome
+            }
+        )
+        return names
     return {}
 
 

@@ -23,10 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.models import Learner
 from creditbank.apps.accounts.permissions import Action, require, role_of
+from creditbank.apps.accreditation.models import AccreditationCase
 from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.matching import selectors as matching
 from creditbank.apps.matching.models import JobPosting
 from creditbank.apps.matching.vocabulary import vocabulary
+from creditbank.apps.recognition.models import ItemDecision, TransferItem
 from creditbank.apps.register.models import RegisterEntry
 from creditbank.apps.stats.models import Figure, Refresh
 from creditbank.core.statistics import Fact, Table, rollup, table
@@ -49,6 +51,27 @@ CHARTS = [
     Chart("outcomes_by_level", _("Recorded outcomes by framework level"), "bar", _("level")),
     Chart("outcomes_by_region", _("Recorded outcomes by the learner's region"), "bar", _("region")),
     Chart("outcomes_by_sector", _("Recorded outcomes by sector"), "bar", _("sector")),
+    Chart(
+        "transfer_flows",
+        _(
+            "Credit transferred between regions (accepted items, from the learner's institution to the receiving one)"
+        ),
+        "flow",
+        _("flow"),
+    ),
+    Chart("transfer_decisions", _("Recognition decisions on transfer items, by month"), "line", _("month")),
+    Chart(
+        "transfer_days",
+        _("Days from a transfer application to the decision on its items, by month (mean)"),
+        "line",
+        _("month"),
+    ),
+    Chart(
+        "accreditation_pipeline",
+        _("Accreditation cases by stage (decided ones by outcome)"),
+        "bar",
+        _("stage"),
+    ),
     Chart(
         "demand_supply",
         _(
@@ -107,7 +130,72 @@ def _count() -> Iterator[Figure]:
     yield from _both(
         "outcomes_by_sector", (("", r["sector"], r["institution_id"], r["n"]) for r in by_sector)
     )
+    yield from _recognition()
+    yield from _accreditation()
     yield from _demand_supply()
+
+
+def _recognition() -> Iterator[Figure]:
+    """Transfers: accepted items between regions (figures for both institutions), decisions by month,
+    and the mean days to decide. Both ends of a flow see it."""
+    accepted = (
+        TransferItem.objects.filter(decision=ItemDecision.ACCEPTED)
+        .values(
+            source=F("outcome__institution__region"), target=F("application__institution__region"),
+            source_id=F("outcome__institution_id"), target_id=F("application__institution_id"),
+        )
+        .annotate(n=Count("pk"))
+    )  # fmt: skip
+    bank: dict[str, int] = defaultdict(int)
+    ends: dict[tuple[str, int], int] = defaultdict(int)
+    for r in accepted:
+        category = f"{r['source']}>{r['target']}"
+        bank[category] += r["n"]
+        for institution_id in {r["source_id"], r["target_id"]}:  # both ends see the flow, counted once
+            ends[(category, institution_id)] += r["n"]
+    for (category, institution_id), n in ends.items():
+        yield Figure(
+            chart="transfer_flows", period="", category=category, institution_id=institution_id, value=n
+        )
+    for category, n in bank.items():
+        yield Figure(chart="transfer_flows", period="", category=category, institution=None, value=n)
+    decided = (
+        TransferItem.objects.exclude(decision=ItemDecision.PENDING)
+        .filter(decided_at__isnull=False)
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month", "decision", receiving=F("application__institution_id"))
+        .annotate(n=Count("pk"))
+    )
+    yield from _both(
+        "transfer_decisions", ((_month(r["month"]), r["decision"], r["receiving"], r["n"]) for r in decided)
+    )
+    days: dict[tuple[str, int], list[float]] = defaultdict(list)
+    timed = TransferItem.objects.filter(decided_at__isnull=False).values_list(
+        "decided_at", "application__submitted_at", "application__institution_id"
+    )
+    for decided_at, submitted_at, receiving in timed.iterator(chunk_size=5_000):
+        if decided_at is not None:
+            days[(_month(decided_at), receiving)].append((decided_at - submitted_at).total_seconds() / 86_400)
+    months: dict[str, list[float]] = defaultdict(list)
+    for (month, receiving), values in days.items():
+        months[month].extend(values)
+        yield Figure(chart="transfer_days", period=month, category="mean", institution_id=receiving,
+                     value=round(sum(values) / len(values)))  # fmt: skip
+    for month, values in months.items():
+        yield Figure(chart="transfer_days", period=month, category="mean", institution=None,
+                     value=round(sum(values) / len(values)))  # fmt: skip
+
+
+def _accreditation() -> Iterator[Figure]:
+    """Cases by stage; decided ones by their outcome (approved, rejected…)."""
+    cases = AccreditationCase.objects.values("stage", "outcome", "submitter_id").annotate(n=Count("pk"))
+    yield from _both(
+        "accreditation_pipeline",
+        (
+            ("", f"{r['stage']}:{r['outcome']}" if r["outcome"] else r["stage"], r["submitter_id"], r["n"])
+            for r in cases
+        ),
+    )
 
 
 def _demand_supply() -> Iterator[Figure]:

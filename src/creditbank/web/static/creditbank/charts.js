@@ -14,6 +14,18 @@
       option.series = d.categories.map(function (name, i) {
         return { name: name, type: "line", showSymbol: d.periods.length < 24, data: d.values[i] };
       });
+    } else if (d.kind === "flow") {
+      // A Sankey diagram from "A → B" categories; receiving regions are their own nodes (a flow
+      // may run both ways, and a Sankey must not loop).
+      var nodes = {}, links = [];
+      d.categories.forEach(function (name, i) {
+        var ends = name.split(" → "), target = ends[1] + "\u00a0";
+        nodes[ends[0]] = true; nodes[target] = true;
+        links.push({ source: ends[0], target: target, value: d.values[i][0] || 0 });
+      });
+      option = { tooltip: { trigger: "item" },
+                 series: [{ type: "sankey", data: Object.keys(nodes).map(function (n) { return { name: n }; }),
+                            links: links, emphasis: { focus: "adjacency" } }] };
     } else if (d.kind === "pair") {
       // Demand and supply are counted in different units: compare each side's shares (per cent).
       option.xAxis = { type: "category", data: d.categories, axisLabel: { interval: 0, rotate: 30 } };
