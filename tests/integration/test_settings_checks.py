@@ -28,6 +28,7 @@ def test_default_options_pass() -> None:
         ({"LEDGER_WITNESS_QUORUM": 0}, "creditbank.E007"),
         ({"CHECKPOINT_INTERVAL_SECONDS": 5}, "creditbank.E008"),
         ({"CHECKPOINT_INTERVAL_SECONDS": "10m"}, "creditbank.E008"),
+        ({"STATS_INTERVAL_SECONDS": 1}, "creditbank.E011"),
         ({"PUBLIC_URL": "bank.example.org"}, "creditbank.E009"),
         ({"PUBLIC_URL": "https://bank.example.org/"}, "creditbank.E009"),
         ({"BATCH_SCHEDULER": "scheduler:8786"}, "creditbank.E010"),

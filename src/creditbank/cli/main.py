@@ -786,14 +786,16 @@ def deposit_jobs(
 def worker(
     batch: Annotated[bool, typer.Option("--batch", help="Run what is queued, then stop.")] = False,
 ) -> None:
-    """Run background jobs (large deposit files, cohort audits, scheduled checkpoints) as they are
+    """Run background jobs (large deposit files, cohort audits, scheduled checkpoints and statistics) as they are
     queued. Keep one running beside the web server; more than one may run at once."""
     from django.core.management import call_command
 
-    from creditbank.apps.ledger.tasks import schedule_ensure
+    from creditbank.apps.ledger import tasks as ledger_tasks
+    from creditbank.apps.stats import tasks as stats_tasks
 
-    if not batch:  # a long-running worker also keeps the ledger's checkpoint schedule going
-        schedule_ensure()
+    if not batch:  # a long-running worker also keeps the checkpoint and statistics schedules going
+        ledger_tasks.schedule_ensure()
+        stats_tasks.schedule_ensure()
     call_command("db_worker", batch=batch, reload=False, startup_delay=not batch, verbosity=1)
 
 

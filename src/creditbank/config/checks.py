@@ -17,6 +17,7 @@ DEFAULTS: dict[str, Any] = {
     "LEDGER_ORIGIN": "creditbank.localhost/ledger",
     "LEDGER_WITNESS_QUORUM": 1,
     "CHECKPOINT_INTERVAL_SECONDS": 600,
+    "STATS_INTERVAL_SECONDS": 3600,
     "PUBLIC_URL": "http://127.0.0.1:8000",
     "BATCH_SCHEDULER": "",
 }
@@ -98,15 +99,19 @@ def check_creditbank_options(app_configs: Any, **kwargs: Any) -> list[CheckMessa
                 id="creditbank.E007",
             )
         )
-    interval = options.get("CHECKPOINT_INTERVAL_SECONDS", DEFAULTS["CHECKPOINT_INTERVAL_SECONDS"])
-    if not isinstance(interval, int) or isinstance(interval, bool) or (interval != 0 and interval < 10):
-        errors.append(
-            Error(
-                f"CREDITBANK['CHECKPOINT_INTERVAL_SECONDS'] is {interval!r}.",
-                hint="Use a whole number of seconds, at least 10, or 0 to sign checkpoints only on demand.",
-                id="creditbank.E008",
+    for name, what, code in (
+        ("CHECKPOINT_INTERVAL_SECONDS", "sign checkpoints", "creditbank.E008"),
+        ("STATS_INTERVAL_SECONDS", "count the dashboards' figures", "creditbank.E011"),
+    ):
+        interval = options.get(name, DEFAULTS[name])
+        if not isinstance(interval, int) or isinstance(interval, bool) or (interval != 0 and interval < 10):
+            errors.append(
+                Error(
+                    f"CREDITBANK['{name}'] is {interval!r}.",
+                    hint=f"Use a whole number of seconds, at least 10, or 0 to {what} only on demand.",
+                    id=code,
+                )
             )
-        )
     public_url = options.get("PUBLIC_URL", DEFAULTS["PUBLIC_URL"])
     parsed = urlsplit(public_url) if isinstance(public_url, str) else None
     if (

@@ -1,17 +1,14 @@
 """The ledger's schedule: the worker signs a checkpoint every CHECKPOINT_INTERVAL_SECONDS.
 
-One chain of deferred tasks: each run integrates what is pending, signs the head if the tree grew
-(``checkpoint_issue`` signs nothing new otherwise), and queues the next run. ``schedule_ensure``
-starts the chain when a worker starts, unless one is already waiting, so workers never multiply it.
+Each run integrates what is pending, signs the head if the tree grew (``checkpoint_issue`` signs
+nothing new otherwise), and queues the next run (apps/schedules.py).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
 from django_tasks import task
 
+from creditbank.apps import schedules
 from creditbank.config.checks import option
 
 
@@ -29,21 +26,9 @@ def _interval() -> int:
 
 
 def schedule_next() -> None:
-    seconds = _interval()
-    if seconds:
-        scheduled_checkpoint.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue()
+    schedules.schedule_next(scheduled_checkpoint, _interval())
 
 
 def schedule_ensure() -> bool:
     """Start the schedule unless it is off or a run is already waiting; True if one was queued."""
-    from django_tasks_db.models import DBTaskResult
-
-    if not _interval():
-        return False
-    waiting = DBTaskResult.objects.filter(
-        task_path=scheduled_checkpoint.module_path, status__in=["READY", "RUNNING"]
-    ).exists()
-    if waiting:
-        return False
-    scheduled_checkpoint.enqueue()
-    return True
+    return schedules.schedule_ensure(scheduled_checkpoint, _interval())

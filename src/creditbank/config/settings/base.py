@@ -179,6 +179,8 @@ CREDITBANK = {
     "LEDGER_WITNESS_QUORUM": 1,
     # The worker signs a checkpoint this often when the ledger has grown (0: only on demand).
     "CHECKPOINT_INTERVAL_SECONDS": int(os.environ.get("CREDITBANK_CHECKPOINT_INTERVAL_SECONDS", "600")),
+    # The worker counts the dashboards' figures this often (0: only on demand).
+    "STATS_INTERVAL_SECONDS": int(os.environ.get("CREDITBANK_STATS_INTERVAL_SECONDS", "3600")),
     # Where the bank is reached from outside: credentials, status lists and QR codes link here.
     "PUBLIC_URL": os.environ.get("CREDITBANK_PUBLIC_URL", "http://127.0.0.1:8000"),
     # Batch work over all learners (cohort audits): "" runs it in the worker itself, "local" on a
