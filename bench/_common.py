@@ -124,5 +124,15 @@ def record(lines: list[str], enabled: bool) -> None:
             out.write("\n".join(lines) + "\n\n")
 
 
+def best_rate(work: Any, count: int, rounds: int = 3) -> float:
+    """Items per second, the best of a few rounds (the machine's noise only ever slows a round)."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return count / best
+
+
 def ms(values: list[float], percentile: int) -> float:
     return statistics.quantiles(values, n=100)[percentile - 1] * 1000

@@ -23,9 +23,8 @@ import sys
 import time
 from collections import Counter
 from datetime import date
-from typing import Any
 
-from _common import analyse, arguments, database, existing_bank, fresh_bank, record, title
+from _common import analyse, arguments, best_rate, database, existing_bank, fresh_bank, record, title
 
 CORE_SAMPLE = 5_000  # learners audited by the pure core
 ON = date(2026, 6, 1)
@@ -78,10 +77,10 @@ def run(learners: int, per_learner: int, serial_sample: int, resume: bool = Fals
     side = receiving(qualification, ON)
     people = list(Learner.objects.filter(pk__in=sample).only("public_id", "region").order_by("pk"))
     holdings = holdings_by_learner(sample)
-    proposals = _rate(
+    proposals = best_rate(
         lambda: [proposal_for(side, p, holdings.get(p.pk, []), []) for p in people], len(people)
     )
-    audits = _rate(lambda: [evaluate(side, p, holdings.get(p.pk, []), []) for p in people], len(people))
+    audits = best_rate(lambda: [evaluate(side, p, holdings.get(p.pk, []), []) for p in people], len(people))
 
     step("the cohort, serially")
     serial_ids = (ids[0], ids[min(len(ids), serial_sample or len(ids)) - 1])
@@ -120,16 +119,6 @@ def run(learners: int, per_learner: int, serial_sample: int, resume: bool = Fals
         f" steady {steady:,.0f}/s = {steady / workers:,.0f}/s per worker"
         f" = {steady / workers / GOAL:.2f}× the goal; parallel efficiency {steady / workers / serial:.2f}",
     ]
-
-
-def _rate(work: Any, count: int, rounds: int = 3) -> float:
-    """Items per second, the best of a few rounds (the machine's noise only ever slows a round)."""
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return count / best
 
 
 if __name__ == "__main__":

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import re
 import statistics
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
-from _common import arguments, record, title
+from _common import arguments, best_rate, record, title
 
 DATA = Path(__file__).with_name("data") / "matching_eval.yaml"
 K_PRECISION, K_NDCG = 5, 10
@@ -82,8 +81,8 @@ def run() -> list[str]:
             scores = _scores(postings, target, system[target], precision_at, ndcg_at, unit_language)
             rows.append((target, name, scores))
     judgements = sum(len(p.get("skills", {})) + len(p.get("units", {})) for p in postings)
-    rate_ours = _rate(lambda: [ours["units"](p["text"]) for p in postings], len(postings))
-    rate_base = _rate(lambda: [baseline["units"](p["text"]) for p in postings], len(postings))
+    rate_ours = best_rate(lambda: [ours["units"](p["text"]) for p in postings], len(postings))
+    rate_base = best_rate(lambda: [baseline["units"](p["text"]) for p in postings], len(postings))
     languages = statistics.multimode(language(p["text"]) for p in postings)
     lines = [
         *title("matching", f"{len(postings)} postings, {len(units)} units, {judgements} judgements"),
@@ -138,15 +137,6 @@ def _scores(
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
-
-
-def _rate(work: Callable[[], Any], count: int, rounds: int = 3) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return count / best
 
 
 if __name__ == "__main__":

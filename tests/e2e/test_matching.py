@@ -4,12 +4,12 @@ institution then confirms what its unit teaches on the unit's skills page."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.e2e.test_portal import serious_violations, sign_in
+from tests.integration.test_matching import register  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -17,21 +17,11 @@ POSTING = "数据库开发工程师\n岗位职责：负责数据库设计与优�
 
 
 def test_an_employer_pastes_a_chinese_posting_and_finds_units_that_teach_it(
-    browser: Any, live_server: Any, reference_data: Any, people: dict[str, Any], artifacts: Path
+    browser: Any,
+    live_server: Any,
+    register: dict[str, Any],  # noqa: F811 (the fixture imported above: DB-101 and NUR-101 accredited)
+    artifacts: Path,
 ) -> None:
-    from tests.integration.test_matching import DATABASES, NURSING
-
-    from creditbank.apps.register.services import entries_import, entry_record_accreditation
-
-    entries_import(actor=people["operator"], docs=[DATABASES, NURSING], owner_code="sz-poly")
-    for code in ("DB-101", "NUR-101"):
-        entry_record_accreditation(
-            actor=people["operator"],
-            code=code,
-            accredited_on=date(2020, 6, 1),
-            next_review_on=None,
-            note="QA",
-        )
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     sign_in(page, live_server.url, "employer")
