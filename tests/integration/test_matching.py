@@ -24,6 +24,7 @@ from creditbank.apps.matching.models import JobPosting, TagStatus, UnitSkill
 from creditbank.apps.matching.services import (
     curriculum_coverage,
     learner_jobs,
+    learner_occupations,
     matching_consent_set,
     posting_match,
     postings_import,
@@ -300,3 +301,16 @@ def test_employers_see_how_many_consenting_learners_hold_a_skill_never_fewer_tha
     assert api.status_code == 200
     assert api.json()["given"] is False
     assert LedgerEntry.objects.filter(kind="learner.matching_consent").count() == 7
+
+
+def test_a_learner_sees_occupations_whose_essential_skills_their_record_shows(
+    register: dict, learner: Any
+) -> None:
+    fits = learner_occupations(actor=learner.user, learner=learner)
+    assert "database administrator" in [f.occupation.en for f in fits[:3]]
+    top = fits[0]
+    assert top.match.matched
+    assert set(top.match.matched) <= top.occupation.essential
+    assert all(fits[i].match.score >= fits[i + 1].match.score for i in range(len(fits) - 1))
+    body = login(Client(), learner.user).get("/api/v1/learners/me/occupations").json()
+    assert [o["label_en"] for o in body] == [f.occupation.en for f in fits]

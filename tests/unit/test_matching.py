@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from creditbank.apps.matching.text import label_tokens, text_tokens
 from creditbank.core.matching import (
     Holder,
+    Occupation,
     coverage,
     fit,
     keyword_rank,
+    occupations_fitting,
     rank,
     rarity,
     skills_in,
@@ -156,3 +158,21 @@ def test_ndcg_is_one_for_the_ideal_order_and_at_most_one_otherwise(
         assert abs(ndcg_at(ideal, grades, 5) - 1.0) < 1e-9
     assert 0.0 <= ndcg_at(order, grades, 5) <= 1.0 + 1e-9
     assert 0.0 <= precision_at(order, grades, 5) <= 1.0
+
+
+@given(st.lists(st.tuples(st.sets(SKILLS, min_size=1, max_size=4), st.sets(SKILLS, max_size=3)), min_size=1, max_size=6),
+       st.sets(SKILLS))  # fmt: skip
+def test_occupations_fit_on_their_essential_skills_best_first(
+    shapes: list[tuple[set[str], set[str]]], held: set[str]
+) -> None:
+    jobs = [
+        Occupation(f"o{i}", "ict", f"job {i}", f"岗位{i}", frozenset(e), frozenset(o - e))
+        for i, (e, o) in enumerate(shapes)
+    ]
+    rare = {f"s{i}": 1.0 + i for i in range(12)}
+    fits = occupations_fitting(held, jobs, rare)
+    assert [f.match.score for f in fits] == sorted((f.match.score for f in fits), reverse=True)
+    for f in fits:
+        assert set(f.match.matched) == f.occupation.essential & held
+        assert set(f.helpful) == f.occupation.optional & held
+    assert {f.occupation.uri for f in fits} == {j.uri for j in jobs if j.essential & held}

@@ -218,6 +218,42 @@ def teachers(skills: Iterable[str], units: Iterable[Holder]) -> dict[str, list[s
 
 
 @dataclass(frozen=True)
+class Occupation:
+    """An occupation (ESCO) with the skills it cannot do without and those that help."""
+
+    uri: str
+    sector: str
+    en: str
+    zh: str
+    essential: frozenset[str]
+    optional: frozenset[str]
+
+    def label(self, language: str) -> str:
+        return self.zh if language.startswith("zh") else self.en
+
+
+@dataclass(frozen=True)
+class OccupationFit:
+    occupation: Occupation
+    match: Match  # over the essential skills: the share held, held and missing
+    helpful: tuple[str, ...]  # optional skills held
+
+
+def occupations_fitting(
+    held: Collection[str], occupations: Iterable[Occupation], rare: Mapping[str, float]
+) -> list[OccupationFit]:
+    """Occupations whose essential skills the record shows at least one of, best fit first (then
+    more helpful skills held, then the label)."""
+    have = set(held)
+    found = []
+    for occupation in occupations:
+        match = fit(occupation.essential, have, rare)
+        if match.matched:
+            found.append(OccupationFit(occupation, match, _by_weight(occupation.optional & have, rare)))
+    return sorted(found, key=lambda f: (-f.match.score, -len(f.helpful), f.occupation.en))
+
+
+@dataclass(frozen=True)
 class Coverage:
     """Demanded skills an institution's units teach and those none of them does, by demand."""
 

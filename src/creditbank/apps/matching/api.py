@@ -22,6 +22,7 @@ from creditbank.apps.matching.services import (
     PostingMatch,
     curriculum_coverage,
     learner_jobs,
+    learner_occupations,
     matching_consent_set,
     posting_match,
     posting_result,
@@ -319,3 +320,28 @@ def my_consent(request: HttpRequest, payload: ConsentIn) -> dict[str, Any]:
     actor = actor_of(request)
     consent = matching_consent_set(actor=actor, learner=learner_of(actor), given=payload.given)
     return {"given": consent.given, "changed_at": consent.changed_at.isoformat()}
+
+
+class OccupationFitOut(Schema):
+    uri: str
+    label_en: str
+    label_zh: str
+    sector: str
+    fit: float
+    held: list[SkillOut]
+    helpful: list[SkillOut]
+    missing: list[SkillOut]
+
+
+@router.get("/learners/me/occupations", response={200: list[OccupationFitOut], **ERRORS}, auth=AUTHENTICATED,
+            summary="Occupations (ESCO) whose essential skills your record shows, with what is missing")  # fmt: skip
+def my_occupations(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = actor_of(request)
+    skills = vocabulary().skills
+    return [
+        {"uri": f.occupation.uri, "label_en": f.occupation.en, "label_zh": f.occupation.zh,
+         "sector": f.occupation.sector, "fit": round(f.match.score, 4),
+         "held": [skill_out(skills[s]) for s in f.match.matched], "helpful": [skill_out(skills[s]) for s in f.helpful],
+         "missing": [skill_out(skills[s]) for s in f.match.missing]}
+        for f in learner_occupations(actor=actor, learner=learner_of(actor))
+    ]  # fmt: skip

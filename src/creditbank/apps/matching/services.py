@@ -28,12 +28,22 @@ from creditbank.apps.lookups import chunked
 from creditbank.apps.matching import selectors
 from creditbank.apps.matching.models import JobPosting, MatchingConsent, PostingSource, TagStatus, UnitSkill
 from creditbank.apps.matching.text import text_tokens
-from creditbank.apps.matching.vocabulary import vocabulary
+from creditbank.apps.matching.vocabulary import occupations, vocabulary
 from creditbank.apps.register.models import RegisterEntry, Sector, Status
 from creditbank.apps.register.services import entry_get
 from creditbank.apps.tables import read_table
 from creditbank.core.errors import InvalidInput, gettext_noop
-from creditbank.core.matching import Coverage, Match, Mention, coverage, fit, rank, skills_in
+from creditbank.core.matching import (
+    Coverage,
+    Match,
+    Mention,
+    OccupationFit,
+    coverage,
+    fit,
+    occupations_fitting,
+    rank,
+    skills_in,
+)
 
 MAX_POSTING_CHARS = 20_000
 MAX_POSTINGS_A_FILE = 500
@@ -265,8 +275,30 @@ class JobFit:
 
 
 JOBS_SHOWN = 20
+OCCUPATIONS_SHOWN = 10
 POSTINGS_READ = 1_000  # the newest published postings a learner's record is compared with
 FILLERS_A_SKILL = 3
+
+
+def learner_occupations(*, actor: Any, learner: Learner, today: date | None = None) -> list[OccupationFit]:
+    """Occupations (ESCO) whose essential skills a learner's record shows, best fit first, with what
+    is missing."""
+    require(actor, Action.VIEW_LEARNER_RECORD, learner_user_id=learner.user_id)
+    held = selectors.learner_skills(learner.pk)
+    teaching = selectors.teaching(today or timezone.localdate())
+    return occupations_fitting(held, occupations(), teaching.rarity)[:OCCUPATIONS_SHOWN]
+
+
+def fillers_for(skills: Collection[str], teaching: selectors.Teaching) -> dict[str, list[RegisterEntry]]:
+    """For each skill, the units that teach it best (at most FILLERS_A_SKILL)."""
+    by_skill = {
+        s: [int(m.key) for m in rank([s], teaching.holders, teaching.rarity)[:FILLERS_A_SKILL]]
+        for s in skills
+    }
+    entries = RegisterEntry.objects.select_related("owner").in_bulk(
+        {e for ids in by_skill.values() for e in ids}
+    )
+    return {s: [entries[e] for e in ids] for s, ids in by_skill.items()}
 
 
 def learner_jobs(*, actor: Any, learner: Learner, today: date | None = None) -> list[JobFit]:
@@ -281,19 +313,11 @@ def learner_jobs(*, actor: Any, learner: Learner, today: date | None = None) -> 
             fits.append((posting, match))
     fits.sort(key=lambda pm: (-pm[1].score, -len(pm[1].matched), -pm[0].pk))
     fits = fits[:JOBS_SHOWN]
-    missing = {s for _p, m in fits for s in m.missing}
-    by_skill = {
-        s: [int(m.key) for m in rank([s], teaching.holders, teaching.rarity)[:FILLERS_A_SKILL]]
-        for s in missing
-    }
-    entries = RegisterEntry.objects.select_related("owner").in_bulk(
-        {e for ids in by_skill.values() for e in ids}
-    )
+    fillers = fillers_for({s for _p, m in fits for s in m.missing}, teaching)
     return [
-        JobFit(posting, match, {s: held[s] for s in match.matched},
-               {s: [entries[e] for e in by_skill[s]] for s in match.missing})
+        JobFit(posting, match, {s: held[s] for s in match.matched}, {s: fillers[s] for s in match.missing})
         for posting, match in fits
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from creditbank.apps.matching import selectors
 from creditbank.apps.matching.models import MatchingConsent
 from creditbank.apps.matching.services import (
     curriculum_coverage,
+    fillers_for,
     learner_jobs,
+    learner_occupations,
     matching_consent_set,
     posting_match,
     posting_result,
@@ -139,6 +141,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your choice is recorded."))
             return redirect("matching:jobs")
         fits = learner_jobs(actor=user, learner=learner)
+        occupation_fits = learner_occupations(actor=user, learner=learner)
     except DomainError as exc:
         raise Http404(error_message(exc)) from None
     consent = MatchingConsent.objects.filter(learner=learner).first()
@@ -148,7 +151,19 @@ def jobs(request: HttpRequest) -> HttpResponse:
          "missing": [(skills[s], f.fillers.get(s, [])) for s in f.match.missing]}
         for f in fits
     ]  # fmt: skip
-    return render(request, "matching/jobs.html", {"rows": rows, "consent": bool(consent and consent.given)})
+    teaching = selectors.teaching(timezone.localdate())
+    fillers = fillers_for({s for f in occupation_fits for s in f.match.missing}, teaching)
+    occupation_rows = [
+        {"fit": f, "percent": round(f.match.score * 100), "held": [skills[s] for s in f.match.matched],
+         "helpful": [skills[s] for s in f.helpful],
+         "missing": [(skills[s], fillers.get(s, [])) for s in f.match.missing]}
+        for f in occupation_fits
+    ]  # fmt: skip
+    return render(
+        request,
+        "matching/jobs.html",
+        {"rows": rows, "occupations": occupation_rows, "consent": bool(consent and consent.given)},
+    )
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""The shipped skill vocabulary (``data/skills/esco-skills.yaml``), read and tokenised once per process."""
+"""The shipped skill vocabulary and occupations (``data/skills/``), read (and tokenised) once per process."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 import yaml
 
 from creditbank.apps.matching.text import label_tokens
-from creditbank.core.matching import Vocabulary, vocabulary_build
+from creditbank.core.matching import Occupation, Vocabulary, vocabulary_build
 
 SHIPPED = Path(__file__).resolve().parents[2] / "data" / "skills" / "esco-skills.yaml"
+OCCUPATIONS = SHIPPED.with_name("esco-occupations.yaml")
 
 
 @functools.cache
@@ -21,8 +22,18 @@ def vocabulary() -> Vocabulary:
 
 
 @functools.cache
-def source() -> tuple[str, str]:
-    """(source, version) of the shipped vocabulary, as its file states."""
-    with SHIPPED.open(encoding="utf-8") as handle:
+def occupations() -> tuple[Occupation, ...]:
+    """The shipped occupations, each with the skills it needs (essential) and those that help."""
+    with OCCUPATIONS.open(encoding="utf-8") as handle:
         doc = yaml.safe_load(handle)
-    return str(doc.get("source", "")), str(doc.get("version", ""))
+    return tuple(
+        Occupation(
+            o["uri"],
+            o["sector"],
+            o["en"],
+            o["zh"],
+            frozenset(o["essential"]),
+            frozenset(o.get("optional") or ()),
+        )
+        for o in doc["occupations"]
+    )
