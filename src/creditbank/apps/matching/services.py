@@ -159,14 +159,13 @@ def posting_match(
     with the reasons; the posting is kept for its poster (and for demand statistics)."""
     require(actor, Action.MATCH_POSTINGS)
     posting = _posting(actor, text=text, title=title, employer=employer, region=region, sector=sector,
-                       source=source)  # fmt: skip
-    posting.public = public
+                       source=source, public=public)  # fmt: skip
     posting.save()
     return posting_result(posting, today=today or timezone.localdate())
 
 
 def _posting(
-    actor: Any, *, text: str, title: str, employer: str, region: str, sector: str, source: str
+    actor: Any, *, text: str, title: str, employer: str, region: str, sector: str, source: str, public: bool
 ) -> JobPosting:
     body = text.strip()
     if not body:
@@ -194,7 +193,7 @@ def _posting(
     return JobPosting(
         title=heading[:200], employer=" ".join(employer.split())[:200], text=body, region=region, sector=sector,
         skills=[{"uri": m.skill.uri, "label": m.label, "evidence": m.evidence, "count": m.count} for m in mentions],
-        source=source, posted_by=person_of(actor), posted_via_key=via_key_of(actor),
+        source=source, public=public, posted_by=person_of(actor), posted_via_key=via_key_of(actor),
     )  # fmt: skip
 
 
@@ -231,14 +230,13 @@ def postings_import(
     postings, problems = [], []
     for line, row in enumerate(rows, start=2):
         try:
-            postings.append(_posting(actor, **_fields(row), source=PostingSource.FILE))
+            postings.append(_posting(actor, **_fields(row), source=PostingSource.FILE, public=public))
         except InvalidInput as exc:
             problems.append(f"line {line}: {exc.message}")
     if problems:
         raise InvalidInput(gettext_noop("No postings were kept: %(problems)s"), problems=" | ".join(problems))
     with transaction.atomic():
         for posting in postings:
-            posting.public = public
             posting.save()
     return [posting_result(p, today=today or timezone.localdate()) for p in postings]
 
