@@ -40,6 +40,24 @@ SECTORS = [("ict", "Software", "软件"), ("manufacturing", "Mechatronics", "机
 SURNAMES = ["陈", "李", "黄", "张", "刘", "林", "何", "梁", "吴", "郑", "周", "罗", "谢", "冯", "王", "杨"]
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "嘉欣", "子轩",
          "梓涵", "浩然", "思远", "雨桐", "俊杰", "诗琪"]  # fmt: skip
+TOPICS = {  # per sector: what a unit teaches, in English and Chinese (skills of the shipped vocabulary)
+    "ict": [("web programming", "Web开发"), ("computer programming", "计算机编程"), ("write SQL queries", "编写SQL查询"),
+            ("database design", "数据库设计"), ("software testing", "软件测试"), ("JavaScript", "JavaScript编程")],
+    "manufacturing": [("programmable logic controller", "可编程逻辑控制器"), ("operate machine tools", "数控机床操作"),
+                      ("maintain electrical equipment", "电气设备维护"), ("robotics", "机器人技术"),
+                      ("inspect quality of products", "产品质量检验"), ("electrical wiring diagrams", "电气接线图")],
+    "finance": [("accounting", "会计"), ("prepare financial statements", "编制财务报表"), ("financial analysis", "财务分析"),
+                ("internal auditing", "内部审计"), ("prepare tax returns forms", "纳税申报"), ("manage budgets", "预算管理")],
+    "health": [("implement fundamentals of nursing", "基础护理"), ("provide first aid", "急救"),
+               ("tend to elderly people", "老年照护"), ("infection control", "感染控制"), ("rehabilitation", "康复"),
+               ("administer prescribed medication", "给药")],
+    "logistics": [("manage warehouse operations", "仓储管理"), ("manage inventory", "库存管理"),
+                  ("handle shipment documentation", "货运单证处理"), ("ensure customs compliance", "海关合规"),
+                  ("supply chain management", "供应链管理"), ("international trade", "国际贸易")],
+    "tourism": [("hotel operations", "酒店运营管理"), ("deal with arrivals in accommodation", "入住接待"),
+                ("process reservations", "预订处理"), ("service rooms", "客房服务"),
+                ("manage tourist groups", "旅游团队管理"), ("serve beverages", "酒水服务")],
+}  # fmt: skip
 TYPES = [("formal", 0.55), ("non_formal", 0.20), ("certificate", 0.20), ("informal", 0.05)]
 GRADES = ["A", "A-", "B+", "B", "B-", "C+", "C", "pass"]
 DEGREE_KINDS = ("vocational_college", "university", "open_university")
@@ -71,12 +89,21 @@ class Unit:
     sector: str
 
     def as_register_doc(self) -> dict[str, str]:
+        first, second = self._topics()
         return {
             "code": self.code, "kind": self.kind, "title_en": self.title_en, "title_zh": self.title_zh,
             "framework": self.framework, "level": self.level, "credits": self.credits,
             "credit_system": self.credit_system, "sector": self.sector, "valid_from": FIRST_DAY.isoformat(),
-            "outcomes_en": f"Apply {self.title_en.lower()} in practice.", "outcomes_zh": f"在实践中运用{self.title_zh}。",
+            "outcomes_en": f"Apply {self.title_en.lower()} in practice: {first[0]}; {second[0]}.",
+            "outcomes_zh": f"在实践中运用{self.title_zh}：{first[1]}；{second[1]}。",
         }  # fmt: skip
+
+    def _topics(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """Two of the sector's topics, chosen by the unit's place (so job matching has something to
+        find in a synthetic register, as in a real one)."""
+        topics = TOPICS[self.sector]
+        institution, unit = int(self.code[3:7]), int(self.code[8:10])
+        return topics[(institution + unit) % len(topics)], topics[(institution + 2 * unit + 1) % len(topics)]
 
 
 @dataclass(frozen=True, slots=True)

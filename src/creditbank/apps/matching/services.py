@@ -22,7 +22,6 @@ from creditbank.apps.accounts.institutions import acting_institution
 from creditbank.apps.accounts.models import Institution, Learner, Region
 from creditbank.apps.accounts.permissions import Action, require
 from creditbank.apps.accounts.principals import person_of, via_key_of
-from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.ledger.services import Event, learner_refs, ledger_append
 from creditbank.apps.lookups import chunked
 from creditbank.apps.matching import selectors
@@ -379,24 +378,10 @@ class Holders:
 
 
 def skill_holders(skills: Sequence[str]) -> list[Holders]:
-    """For each skill, the number of learners who consented and whose recorded outcomes show it;
-    small numbers are not told."""
-    wanted = set(skills)
-    teaching = (
-        UnitSkill.objects.filter(skill__in=wanted).exclude(status=TagStatus.REJECTED).values("entry_id")
-    )
-    taught, _decided = selectors.skills_of(RegisterEntry.objects.filter(pk__in=teaching))
-    counted: dict[str, int] = {}
-    entries_of: dict[str, list[int]] = {s: [e for e, ss in taught.items() if s in ss] for s in wanted}
-    for skill, entry_ids in entries_of.items():
-        counted[skill] = (
-            LearningOutcome.objects.filter(
-                entry_id__in=entry_ids, status=OutcomeStatus.RECORDED, learner__matching_consent__given=True
-            )
-            .values("learner_id")
-            .distinct()
-            .count()
-            if entry_ids
-            else 0
-        )
+    """For each skill, the number of learners who consented and whose recorded outcomes show it, as
+    the statistics last counted them (counting live would read every consenting learner's outcomes
+    on each posting: seconds at a million learners); small numbers are not told."""
+    from creditbank.apps.stats.services import holders_counted  # counted with the other statistics
+
+    counted = holders_counted(skills)
     return [Holders(s, counted[s] if counted[s] >= MIN_COUNT else None) for s in skills]
