@@ -69,7 +69,7 @@ messages: env
 	cd src/creditbank && DJANGO_SETTINGS_MODULE=creditbank.config.settings.test ../../$(BIN)/django-admin makemessages -l zh_Hans -l zh_Hant -l en --no-location --ignore "migrations/*"
 	$(BIN)/python -m creditbank.web.catalogs compile
 
-bench: env
+bench: env interop-env
 	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/[!_]*.py; do $(BIN)/python $$b --record || exit 1; done; else echo "No benchmarks yet."; fi
 
 clean:

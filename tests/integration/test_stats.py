@@ -93,8 +93,9 @@ def test_the_dashboard_reads_counted_figures_not_the_outcomes(counted: dict) -> 
     csv_page = login(Client(), counted["institution"]).get("/stats/outcomes_by_region.csv")
     assert csv_page.status_code == 200
     header, *rows = list(csv.reader(csv_page.content.decode().splitlines()))
-    assert len(header) == 2  # the region, and its count over all time
-    assert sorted(r[1] for r in rows) == ["1", "1"]
+    assert header[1:] == ["HK", "XX"]  # a row per year achieved, a column per region
+    assert [r[0] for r in rows] == ["2024"]
+    assert rows[0][1:] == ["1", "1"]
     assert login(Client(), counted["employer"]).get("/stats/").status_code == 403
     assert login(Client(), counted["institution"]).get("/stats/?institution=hk-ips").status_code == 404
 
@@ -143,6 +144,7 @@ def test_transfers_show_as_flows_seen_by_both_ends_with_decisions_and_days(
     assert totals("transfer_flows", applied["operator"]) == {"GD>HK": 1}
     assert totals("transfer_flows", staff) == {"GD>HK": 1}  # the receiving institution
     assert totals("transfer_flows", people["institution"]) == {"GD>HK": 1}  # and the sending one
+    assert totals("transfer_flows_institutions", people["institution"]) == {"sz-poly>hk-ips": 1}
     assert totals("transfer_decisions", applied["operator"]) == {"accepted": 1, "rejected": 1}
     assert totals("transfer_days", staff) == {"mean": 0}  # decided the day it was asked
     assert totals("transfer_decisions", people["institution"]) == {}  # sz-poly decided nothing

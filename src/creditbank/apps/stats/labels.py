@@ -35,6 +35,8 @@ def for_chart(chart: str) -> dict[str, str]:
     if chart == "transfer_flows":
         regions = {str(v): str(label) for v, label in Region.choices}
         return {f"{a}>{b}": f"{regions[a]} → {regions[b]}" for a in regions for b in regions}
+    if chart == "transfer_flows_institutions":
+        return {}  # institution codes, as written
     if chart == "transfer_decisions":
         return {str(v): str(label) for v, label in ItemDecision.choices}
     if chart == "transfer_days":

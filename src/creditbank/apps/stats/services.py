@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, F
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +40,7 @@ RECORDED = OutcomeStatus.RECORDED
 class Chart:
     name: str
     title: Any  # lazily translated
-    kind: str  # "line" (over months), "bar" (by category), "pair" (two series by category)
+    kind: str  # "line" (over months), "stack" (stacked bars over years), "bar" (by category), "pair", "flow"
     row_header: Any  # what the rows of its table are: months, or the categories of a chart by category
     bank_only: bool = False  # figures an institution has no share of
 
@@ -48,14 +48,27 @@ class Chart:
 CHARTS = [
     Chart("accounts_by_month", _("Learner accounts opened, by month and region"), "line", _("month")),
     Chart("outcomes_by_month", _("Outcomes deposited, by month and type"), "line", _("month")),
-    Chart("outcomes_by_level", _("Recorded outcomes by framework level"), "bar", _("level")),
-    Chart("outcomes_by_region", _("Recorded outcomes by the learner's region"), "bar", _("region")),
-    Chart("outcomes_by_sector", _("Recorded outcomes by sector"), "bar", _("sector")),
+    Chart(
+        "outcomes_by_level", _("Recorded outcomes by year achieved and framework level"), "stack", _("year")
+    ),
+    Chart(
+        "outcomes_by_region",
+        _("Recorded outcomes by year achieved and the learner's region"),
+        "stack",
+        _("year"),
+    ),
+    Chart("outcomes_by_sector", _("Recorded outcomes by year achieved and sector"), "stack", _("year")),
     Chart(
         "transfer_flows",
         _(
             "Credit transferred between regions (accepted items, from the learner's institution to the receiving one)"
         ),
+        "flow",
+        _("flow"),
+    ),
+    Chart(
+        "transfer_flows_institutions",
+        _("Credit transferred between institutions (accepted items; the chart shows the 40 largest flows)"),
         "flow",
         _("flow"),
     ),
@@ -117,19 +130,14 @@ def _count() -> Iterator[Figure]:
     )
     yield from _both("outcomes_by_month", ((_month(r["month"]), r["outcome_type"], r["institution_id"], r["n"])
                                            for r in deposited))  # fmt: skip
-    recorded = LearningOutcome.objects.filter(status=RECORDED)
-    by_level = recorded.values("level_id", "institution_id").annotate(n=Count("pk"))  # "GDLEQF-4"
-    yield from _both(
-        "outcomes_by_level", (("", r["level_id"], r["institution_id"], r["n"]) for r in by_level)
-    )
-    by_region = recorded.values("institution_id", region=F("learner__region")).annotate(n=Count("pk"))
-    yield from _both(
-        "outcomes_by_region", (("", r["region"], r["institution_id"], r["n"]) for r in by_region)
-    )
-    by_sector = recorded.values("institution_id", sector=F("entry__sector")).annotate(n=Count("pk"))
-    yield from _both(
-        "outcomes_by_sector", (("", r["sector"], r["institution_id"], r["n"]) for r in by_sector)
-    )
+    recorded = LearningOutcome.objects.filter(status=RECORDED).annotate(year=ExtractYear("achieved_on"))
+    for chart, category in (
+        ("outcomes_by_level", F("level_id")),  # "GDLEQF-4"
+        ("outcomes_by_region", F("learner__region")),
+        ("outcomes_by_sector", F("entry__sector")),
+    ):
+        rows = recorded.values("year", "institution_id", category=category).annotate(n=Count("pk"))
+        yield from _both(chart, ((str(r["year"]), r["category"], r["institution_id"], r["n"]) for r in rows))
     yield from _recognition()
     yield from _accreditation()
     yield from _demand_supply()
@@ -175,23 +183,25 @@ def _recognition() -> Iterator[Figure]:
         TransferItem.objects.filter(decision=ItemDecision.ACCEPTED)
         .values(
             source=F("outcome__institution__region"), target=F("application__institution__region"),
+            source_code=F("outcome__institution__code"), target_code=F("application__institution__code"),
             source_id=F("outcome__institution_id"), target_id=F("application__institution_id"),
         )
         .annotate(n=Count("pk"))
     )  # fmt: skip
-    bank: dict[str, int] = defaultdict(int)
-    ends: dict[tuple[str, int], int] = defaultdict(int)
+    bank: dict[tuple[str, str], int] = defaultdict(int)
+    ends: dict[tuple[str, str, int], int] = defaultdict(int)
     for r in accepted:
-        category = f"{r['source']}>{r['target']}"
-        bank[category] += r["n"]
-        for institution_id in {r["source_id"], r["target_id"]}:  # both ends see the flow, counted once
-            ends[(category, institution_id)] += r["n"]
-    for (category, institution_id), n in ends.items():
-        yield Figure(
-            chart="transfer_flows", period="", category=category, institution_id=institution_id, value=n
-        )
-    for category, n in bank.items():
-        yield Figure(chart="transfer_flows", period="", category=category, institution=None, value=n)
+        for chart, category in (
+            ("transfer_flows", f"{r['source']}>{r['target']}"),
+            ("transfer_flows_institutions", f"{r['source_code']}>{r['target_code']}"),
+        ):
+            bank[(chart, category)] += r["n"]
+            for institution_id in {r["source_id"], r["target_id"]}:  # both ends see the flow, counted once
+                ends[(chart, category, institution_id)] += r["n"]
+    for (chart, category, institution_id), n in ends.items():
+        yield Figure(chart=chart, period="", category=category, institution_id=institution_id, value=n)
+    for (chart, category), n in bank.items():
+        yield Figure(chart=chart, period="", category=category, institution=None, value=n)
     decided = (
         TransferItem.objects.exclude(decision=ItemDecision.PENDING)
         .filter(decided_at__isnull=False)
@@ -294,7 +304,7 @@ def scope_of(actor: Any, institution_code: str | None = None) -> Scope:
 def chart_rows(chart: Chart, scope: Scope) -> Table:
     """The chart's figures as its table reads: a row per month, or a row per category."""
     data = chart_table(chart, scope)
-    return data if chart.kind == "line" else data.transposed()
+    return data if chart.kind in ("line", "stack") else data.transposed()
 
 
 def chart_table(chart: Chart, scope: Scope) -> Table:

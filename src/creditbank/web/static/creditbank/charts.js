@@ -9,7 +9,12 @@
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     var option = { tooltip: { trigger: "axis" }, grid: { left: 60, right: 20, top: 40, bottom: 60 },
                    legend: { type: "scroll", top: 0 }, yAxis: { type: "value" } };
-    if (d.kind === "line") {
+    if (d.kind === "stack") {
+      option.xAxis = { type: "category", data: d.periods };
+      option.series = d.categories.map(function (name, i) {
+        return { name: name, type: "bar", stack: "all", data: d.values[i] };
+      });
+    } else if (d.kind === "line") {
       option.xAxis = { type: "category", data: d.periods };
       option.series = d.categories.map(function (name, i) {
         return { name: name, type: "line", showSymbol: d.periods.length < 24, data: d.values[i] };
@@ -18,8 +23,8 @@
       // A Sankey diagram from "A → B" categories; receiving regions are their own nodes (a flow
       // may run both ways, and a Sankey must not loop).
       var nodes = {}, links = [];
-      d.categories.forEach(function (name, i) {
-        var ends = name.split(" → "), target = ends[1] + "\u00a0";
+      d.categories.slice(0, 40).forEach(function (name, i) {  // the largest flows: categories come largest first
+        var ends = name.split(name.indexOf(" → ") >= 0 ? " → " : ">"), target = ends[1] + "\u00a0";
         nodes[ends[0]] = true; nodes[target] = true;
         links.push({ source: ends[0], target: target, value: d.values[i][0] || 0 });
       });
@@ -40,6 +45,7 @@
       option.series = [{ name: d.title, type: "bar", data: d.values.map(function (v) { return v[0] || 0; }) }];
       option.legend = { show: false };
     }
+    option.animation = false;  // drawn at once: what a screenshot or a printout shows is the whole chart
     chart.setOption(option);
     el.dataset.drawn = "true";
     window.addEventListener("resize", function () { chart.resize(); });
