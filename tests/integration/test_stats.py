@@ -146,5 +146,6 @@ def test_transfers_show_as_flows_seen_by_both_ends_with_decisions_and_days(
     assert totals("transfer_flows", people["institution"]) == {"GD>HK": 1}  # and the sending one
     assert totals("transfer_flows_institutions", people["institution"]) == {"sz-poly>hk-ips": 1}
     assert totals("transfer_decisions", applied["operator"]) == {"accepted": 1, "rejected": 1}
+    assert totals("transfer_acceptance", staff) == {"rate": 50}  # one accepted of two decided
     assert totals("transfer_days", staff) == {"mean": 0}  # decided the day it was asked
     assert totals("transfer_decisions", people["institution"]) == {}  # sz-poly decided nothing

@@ -41,6 +41,8 @@ def for_chart(chart: str) -> dict[str, str]:
         return {str(v): str(label) for v, label in ItemDecision.choices}
     if chart == "transfer_days":
         return {"mean": _("mean days")}
+    if chart == "transfer_acceptance":
+        return {"rate": _("accepted, per cent")}
     if chart == "accreditation_pipeline":
         names = {stage.value: _(stage.label) for stage in Stage}
         names.update(

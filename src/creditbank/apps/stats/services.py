@@ -74,6 +74,12 @@ CHARTS = [
     ),
     Chart("transfer_decisions", _("Recognition decisions on transfer items, by month"), "line", _("month")),
     Chart(
+        "transfer_acceptance",
+        _("Recognition rate: accepted items as a share of those decided, by month (%)"),
+        "line",
+        _("month"),
+    ),
+    Chart(
         "transfer_days",
         _("Days from a transfer application to the decision on its items, by month (mean)"),
         "line",
@@ -209,9 +215,9 @@ def _recognition() -> Iterator[Figure]:
         .values("month", "decision", receiving=F("application__institution_id"))
         .annotate(n=Count("pk"))
     )
-    yield from _both(
-        "transfer_decisions", ((_month(r["month"]), r["decision"], r["receiving"], r["n"]) for r in decided)
-    )
+    rows = [(_month(r["month"]), r["decision"], r["receiving"], r["n"]) for r in decided]
+    yield from _both("transfer_decisions", iter(rows))
+    yield from _acceptance(rows)
     days: dict[tuple[str, int], list[float]] = defaultdict(list)
     timed = TransferItem.objects.filter(decided_at__isnull=False).values_list(
         "decided_at", "application__submitted_at", "application__institution_id"
@@ -227,6 +233,21 @@ def _recognition() -> Iterator[Figure]:
     for month, values in months.items():
         yield Figure(chart="transfer_days", period=month, category="mean", institution=None,
                      value=round(sum(values) / len(values)))  # fmt: skip
+
+
+def _acceptance(rows: list[tuple[str, str, int, int]]) -> Iterator[Figure]:
+    """The recognition rate: accepted items as a whole per cent of the items decided (accepted or
+    rejected; a request for evidence is not a decision), per month, per receiving institution and
+    for the bank."""
+    counts: dict[tuple[str, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    for month, decision, receiving, n in rows:
+        if decision in (ItemDecision.ACCEPTED, ItemDecision.REJECTED):
+            for institution_id in (receiving, None):
+                counts[(month, institution_id)][0] += n if decision == ItemDecision.ACCEPTED else 0
+                counts[(month, institution_id)][1] += n
+    for (month, institution_id), (accepted, decided) in counts.items():
+        yield Figure(chart="transfer_acceptance", period=month, category="rate", institution_id=institution_id,
+                     value=round(100 * accepted / decided))  # fmt: skip
 
 
 def _accreditation() -> Iterator[Figure]:
