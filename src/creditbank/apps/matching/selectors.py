@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from creditbank.apps.accounts.permissions import role_of
 from creditbank.apps.accounts.principals import person_of, via_key_of
 from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.matching.models import JobPosting, TagStatus, UnitSkill
-from creditbank.apps.register.models import RegisterEntry, Status
+from creditbank.apps.register.models import RegisterEntry
+from creditbank.apps.register.selectors import accredited_on
 from creditbank.core.matching import Holder, rarity
 
 
@@ -28,10 +29,7 @@ class Teaching:
 
 
 def teaching(today: date) -> Teaching:
-    current = RegisterEntry.objects.filter(status=Status.ACCREDITED, valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-    )
-    skills, confirmed = skills_of(current)
+    skills, confirmed = skills_of(accredited_on(today))
     holders = [Holder(str(e), frozenset(s)) for e, s in sorted(skills.items())]
     return Teaching(holders, rarity(holders), confirmed)
 

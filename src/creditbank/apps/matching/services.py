@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from creditbank.apps.accounts.institutions import acting_institution
@@ -28,7 +27,8 @@ from creditbank.apps.matching import selectors
 from creditbank.apps.matching.models import JobPosting, MatchingConsent, PostingSource, TagStatus, UnitSkill
 from creditbank.apps.matching.text import text_tokens
 from creditbank.apps.matching.vocabulary import occupations, vocabulary
-from creditbank.apps.register.models import RegisterEntry, Sector, Status
+from creditbank.apps.register.models import RegisterEntry, Sector
+from creditbank.apps.register.selectors import accredited_on
 from creditbank.apps.register.services import entry_get
 from creditbank.apps.tables import read_table
 from creditbank.core.errors import InvalidInput, gettext_noop
@@ -339,10 +339,7 @@ def curriculum_coverage(
     for skills in postings.distinct().values_list("skills", flat=True):
         demand.update({s["uri"] for s in skills})
         count += 1
-    day = today or timezone.localdate()
-    own = RegisterEntry.objects.filter(
-        owner=institution, status=Status.ACCREDITED, valid_from__lte=day
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    own = accredited_on(today or timezone.localdate()).filter(owner=institution)
     taught, _decided = selectors.skills_of(own)
     entries = own.in_bulk(list(taught))
     units: dict[str, list[RegisterEntry]] = {}

@@ -26,6 +26,7 @@ from creditbank.apps.recognition.models import (
 )
 from creditbank.apps.recognition.services import rule_of
 from creditbank.apps.register.models import EntryType, RegisterEntry, Status
+from creditbank.apps.register.selectors import accredited_on
 from creditbank.core.caps import NO_CAPS, Policy, parse_policy
 from creditbank.core.errors import InvalidInput, NotFound, gettext_noop
 from creditbank.core.pathways import Audit, audit
@@ -180,9 +181,7 @@ def holdings_of(learner: Learner) -> list[Holding]:
 
 def receiving_units(entry: RegisterEntry, on: date) -> list[RegisterEntry]:
     """The receiving institution's accredited units valid on the date (exemptions, suggestions)."""
-    units = RegisterEntry.objects.filter(
-        owner_id=entry.owner_id, entry_type=EntryType.UNIT, status=Status.ACCREDITED, valid_from__lte=on
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    units = accredited_on(on).filter(owner_id=entry.owner_id, entry_type=EntryType.UNIT)
     return list(units.order_by("code", "-version"))
 
 

@@ -33,12 +33,16 @@ class Search:
         return registry().framework(self.framework).level(self.min_level).rank
 
 
+def accredited_on(day: date) -> QuerySet[RegisterEntry]:
+    """Entries accredited and valid on the day: the ones that carry credit then."""
+    return RegisterEntry.objects.filter(status=Status.ACCREDITED, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
 def public_register(search: Search, *, today: date) -> QuerySet[RegisterEntry]:
     """Accredited entries valid today, matching the search; newest version of each code."""
-    entries = RegisterEntry.objects.select_related("owner").filter(
-        status=Status.ACCREDITED, valid_from__lte=today
-    )
-    entries = entries.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    entries = accredited_on(today).select_related("owner")
     if search.q:
         words = search.q.split()
         for word in words:
