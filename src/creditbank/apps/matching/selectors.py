@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from creditbank.apps.accounts.permissions import role_of
 from creditbank.apps.accounts.principals import person_of, via_key_of
@@ -34,17 +34,26 @@ def teaching(today: date) -> Teaching:
     return Teaching(holders, rarity(holders), confirmed)
 
 
+def effective_tags() -> QuerySet[UnitSkill]:
+    """The skills entries teach, as matching counts them: an entry's confirmed skills once its
+    institution has confirmed any, else those suggested from its text; rejected ones never."""
+    decided = UnitSkill.objects.filter(entry_id=OuterRef("entry_id"), status=TagStatus.CONFIRMED)
+    return UnitSkill.objects.filter(
+        Q(status=TagStatus.CONFIRMED) | (Q(status=TagStatus.SUGGESTED) & ~Exists(decided))
+    )
+
+
 def skills_of(entries: QuerySet[RegisterEntry]) -> tuple[dict[int, set[str]], set[int]]:
-    """What each of these entries teaches (its confirmed skills if its institution has decided, else
-    the suggested ones; rejected never), and which entries were decided."""
-    tags = UnitSkill.objects.filter(entry__in=entries).exclude(status=TagStatus.REJECTED)
-    confirmed: dict[int, set[str]] = defaultdict(set)
-    suggested: dict[int, set[str]] = defaultdict(set)
-    for entry_id, skill, status in tags.values_list("entry_id", "skill", "status"):
-        (confirmed if status == TagStatus.CONFIRMED else suggested)[entry_id].add(skill)
-    merged = {e: s for e, s in suggested.items() if e not in confirmed}
-    merged.update(confirmed)
-    return merged, set(confirmed)
+    """What each of these entries teaches (``effective_tags``), and which entries were decided."""
+    skills: dict[int, set[str]] = defaultdict(set)
+    decided: set[int] = set()
+    for entry_id, skill, status in (
+        effective_tags().filter(entry__in=entries).values_list("entry_id", "skill", "status")
+    ):
+        skills[entry_id].add(skill)
+        if status == TagStatus.CONFIRMED:
+            decided.add(entry_id)
+    return dict(skills), decided
 
 
 def learner_skills(learner_id: int) -> dict[str, list[int]]:

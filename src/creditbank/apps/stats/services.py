@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
@@ -26,7 +26,7 @@ from creditbank.apps.accounts.permissions import Action, require, role_of
 from creditbank.apps.accreditation.models import AccreditationCase
 from creditbank.apps.deposits.models import LearningOutcome, OutcomeStatus
 from creditbank.apps.matching import selectors as matching
-from creditbank.apps.matching.models import JobPosting, MatchingConsent, TagStatus, UnitSkill
+from creditbank.apps.matching.models import JobPosting
 from creditbank.apps.matching.vocabulary import vocabulary
 from creditbank.apps.recognition.models import ItemDecision, TransferItem
 from creditbank.apps.register.models import RegisterEntry
@@ -155,21 +155,15 @@ HOLDERS = "skill_holders"  # not a chart: how many consenting learners hold each
 
 def _skill_holders() -> Iterator[Figure]:
     """For each skill, the learners who consented and whose recorded outcomes show it (through what
-    the entries teach: confirmed skills where decided, else suggested; rejected never), in one pass."""
-    tags, outcomes = UnitSkill._meta.db_table, LearningOutcome._meta.db_table
-    consents = MatchingConsent._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT u.skill, COUNT(DISTINCT o.learner_id) FROM {outcomes} o"  # noqa: S608 (names from the models)
-            f" JOIN {consents} c ON c.learner_id = o.learner_id AND c.given"
-            f" JOIN {tags} u ON u.entry_id = o.entry_id AND u.status <> %s"
-            f" WHERE o.status = %s AND (u.status = %s OR NOT EXISTS ("
-            f"  SELECT 1 FROM {tags} x WHERE x.entry_id = u.entry_id AND x.status = %s))"
-            " GROUP BY u.skill",
-            [TagStatus.REJECTED, RECORDED, TagStatus.CONFIRMED, TagStatus.CONFIRMED],
-        )
-        for skill, n in cursor.fetchall():
-            yield Figure(chart=HOLDERS, period="", category=skill, institution=None, value=n)
+    the entries teach, ``effective_tags``), in one pass."""
+    holders = (
+        matching.effective_tags()
+        .filter(entry__outcomes__status=RECORDED, entry__outcomes__learner__matching_consent__given=True)
+        .values("skill")
+        .annotate(n=Count("entry__outcomes__learner_id", distinct=True))
+    )
+    for row in holders:
+        yield Figure(chart=HOLDERS, period="", category=row["skill"], institution=None, value=row["n"])
 
 
 def holders_counted(skills: Sequence[str]) -> dict[str, int]:
