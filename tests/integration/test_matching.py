@@ -23,8 +23,7 @@ from creditbank.apps.ledger.models import LedgerEntry
 from creditbank.apps.matching.models import JobPosting, TagStatus, UnitSkill
 from creditbank.apps.matching.services import (
     curriculum_coverage,
-    learner_jobs,
-    learner_occupations,
+    learner_prospects,
     matching_consent_set,
     posting_match,
     postings_import,
@@ -224,7 +223,7 @@ def test_a_learner_sees_published_jobs_that_fit_and_what_is_missing(register: di
     employer = register["employer"]
     posting_match(actor=employer, text="Write SQL queries. Provide basic nursing care.", public=True)
     posting_match(actor=employer, text="Write SQL queries for our private team.")  # not published
-    (job,) = learner_jobs(actor=learner.user, learner=learner)
+    (job,) = learner_prospects(actor=learner.user, learner=learner).jobs
     assert uri("SQL") in job.match.matched
     assert job.held_by[uri("SQL")]  # the outcome that shows it
     nursing = [s for s in job.match.missing if vocabulary().skills[s].sector == "health"]
@@ -234,7 +233,7 @@ def test_a_learner_sees_published_jobs_that_fit_and_what_is_missing(register: di
     other = learner_open(actor=None, full_name="Li Na", id_scheme="passport", id_number="K1234567",
                          id_country="GBR", region="XX", sign_in=SignIn("lina", PASSWORD))  # fmt: skip
     with pytest.raises(PermissionDenied):
-        learner_jobs(actor=other.user, learner=learner)
+        learner_prospects(actor=other.user, learner=learner)
     mine = login(Client(), learner.user).get("/api/v1/learners/me/jobs")
     assert mine.status_code == 200
     assert [j["title"] for j in mine.json()] == [job.posting.title]
@@ -309,7 +308,7 @@ def test_employers_see_how_many_consenting_learners_hold_a_skill_never_fewer_tha
 def test_a_learner_sees_occupations_whose_essential_skills_their_record_shows(
     register: dict, learner: Any
 ) -> None:
-    fits = learner_occupations(actor=learner.user, learner=learner)
+    fits = learner_prospects(actor=learner.user, learner=learner).occupations
     assert "database administrator" in [f.occupation.en for f in fits[:3]]
     top = fits[0]
     assert top.match.matched

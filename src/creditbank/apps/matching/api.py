@@ -21,8 +21,7 @@ from creditbank.apps.matching.services import (
     CurriculumCoverage,
     PostingMatch,
     curriculum_coverage,
-    learner_jobs,
-    learner_occupations,
+    learner_prospects,
     matching_consent_set,
     posting_match,
     posting_result,
@@ -268,7 +267,7 @@ def my_jobs(request: HttpRequest) -> list[dict[str, Any]]:
          "fit": round(f.match.score, 4), "held": [skill_out(skills[s]) for s in f.match.matched],
          "missing": [skill_out(skills[s]) for s in f.match.missing],
          "units_for_missing": {s: [e.code for e in es] for s, es in f.fillers.items()}}
-        for f in learner_jobs(actor=actor, learner=learner_of(actor))
+        for f in learner_prospects(actor=actor, learner=learner_of(actor)).jobs
     ]  # fmt: skip
 
 
@@ -343,5 +342,5 @@ def my_occupations(request: HttpRequest) -> list[dict[str, Any]]:
          "sector": f.occupation.sector, "fit": round(f.match.score, 4),
          "held": [skill_out(skills[s]) for s in f.match.matched], "helpful": [skill_out(skills[s]) for s in f.helpful],
          "missing": [skill_out(skills[s]) for s in f.match.missing]}
-        for f in learner_occupations(actor=actor, learner=learner_of(actor))
+        for f in learner_prospects(actor=actor, learner=learner_of(actor)).occupations
     ]  # fmt: skip

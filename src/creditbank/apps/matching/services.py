@@ -42,6 +42,7 @@ from creditbank.core.matching import (
     occupations_fitting,
     rank,
     skills_in,
+    teachers,
 )
 
 MAX_POSTING_CHARS = 20_000
@@ -277,29 +278,19 @@ POSTINGS_READ = 1_000  # the newest published postings a learner's record is com
 FILLERS_A_SKILL = 3
 
 
-def learner_occupations(*, actor: Any, learner: Learner, today: date | None = None) -> list[OccupationFit]:
-    """Occupations (ESCO) whose essential skills a learner's record shows, best fit first, with what
-    is missing."""
-    require(actor, Action.VIEW_LEARNER_RECORD, learner_user_id=learner.user_id)
-    held = selectors.learner_skills(learner.pk)
-    teaching = selectors.teaching(today or timezone.localdate())
-    return occupations_fitting(held, occupations(), teaching.rarity)[:OCCUPATIONS_SHOWN]
+@dataclass(frozen=True)
+class Prospects:
+    """A learner's record against occupations and published postings: what fits, best first, and
+    the units that teach each skill either of them misses."""
+
+    jobs: list[JobFit]
+    occupations: list[OccupationFit]
+    fillers: dict[str, list[RegisterEntry]]
 
 
-def fillers_for(skills: Collection[str], teaching: selectors.Teaching) -> dict[str, list[RegisterEntry]]:
-    """For each skill, the units that teach it best (at most FILLERS_A_SKILL)."""
-    by_skill = {
-        s: [int(m.key) for m in rank([s], teaching.holders, teaching.rarity)[:FILLERS_A_SKILL]]
-        for s in skills
-    }
-    entries = RegisterEntry.objects.select_related("owner").in_bulk(
-        {e for ids in by_skill.values() for e in ids}
-    )
-    return {s: [entries[e] for e in ids] for s, ids in by_skill.items()}
-
-
-def learner_jobs(*, actor: Any, learner: Learner, today: date | None = None) -> list[JobFit]:
-    """Which published jobs fit a learner's record and what is missing, best fit first."""
+def learner_prospects(*, actor: Any, learner: Learner, today: date | None = None) -> Prospects:
+    """Which occupations (ESCO) and published jobs fit a learner's record and what is missing; the
+    record's skills and what the register teaches are read once for both."""
     require(actor, Action.VIEW_LEARNER_RECORD, learner_user_id=learner.user_id)
     held = selectors.learner_skills(learner.pk)
     teaching = selectors.teaching(today or timezone.localdate())
@@ -310,11 +301,28 @@ def learner_jobs(*, actor: Any, learner: Learner, today: date | None = None) -> 
             fits.append((posting, match))
     fits.sort(key=lambda pm: (-pm[1].score, -len(pm[1].matched), -pm[0].pk))
     fits = fits[:JOBS_SHOWN]
-    fillers = fillers_for({s for _p, m in fits for s in m.missing}, teaching)
-    return [
+    fitting = occupations_fitting(held, occupations(), teaching.rarity)[:OCCUPATIONS_SHOWN]
+    missing = {s for _p, m in fits for s in m.missing} | {s for f in fitting for s in f.match.missing}
+    fillers = fillers_for(missing, teaching)
+    jobs = [
         JobFit(posting, match, {s: held[s] for s in match.matched}, {s: fillers[s] for s in match.missing})
         for posting, match in fits
     ]
+    return Prospects(jobs, fitting, fillers)
+
+
+def fillers_for(skills: Collection[str], teaching: selectors.Teaching) -> dict[str, list[RegisterEntry]]:
+    """For each skill, the units that teach it best (at most FILLERS_A_SKILL)."""
+    holders = {h.key: h for h in teaching.holders}
+    # One pass over the register for every skill, then each skill ranks only the units teaching it.
+    by_skill = {
+        s: [int(m.key) for m in rank([s], [holders[k] for k in keys], teaching.rarity)[:FILLERS_A_SKILL]]
+        for s, keys in teachers(skills, teaching.holders).items()
+    }
+    entries = RegisterEntry.objects.select_related("owner").in_bulk(
+        {e for ids in by_skill.values() for e in ids}
+    )
+    return {s: [entries[e] for e in ids] for s, ids in by_skill.items()}
 
 
 @dataclass(frozen=True)

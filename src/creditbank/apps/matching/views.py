@@ -20,9 +20,7 @@ from creditbank.apps.matching import selectors
 from creditbank.apps.matching.models import MatchingConsent
 from creditbank.apps.matching.services import (
     curriculum_coverage,
-    fillers_for,
-    learner_jobs,
-    learner_occupations,
+    learner_prospects,
     matching_consent_set,
     posting_match,
     posting_result,
@@ -140,8 +138,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
             matching_consent_set(actor=user, learner=learner, given=request.POST.get("given") == "yes")
             messages.success(request, _("Your choice is recorded."))
             return redirect("matching:jobs")
-        fits = learner_jobs(actor=user, learner=learner)
-        occupation_fits = learner_occupations(actor=user, learner=learner)
+        prospects = learner_prospects(actor=user, learner=learner)
     except DomainError as exc:
         raise Http404(error_message(exc)) from None
     consent = MatchingConsent.objects.filter(learner=learner).first()
@@ -149,15 +146,13 @@ def jobs(request: HttpRequest) -> HttpResponse:
     rows = [
         {"fit": f, "percent": round(f.match.score * 100), "held": [skills[s] for s in f.match.matched],
          "missing": [(skills[s], f.fillers.get(s, [])) for s in f.match.missing]}
-        for f in fits
+        for f in prospects.jobs
     ]  # fmt: skip
-    teaching = selectors.teaching(timezone.localdate())
-    fillers = fillers_for({s for f in occupation_fits for s in f.match.missing}, teaching)
     occupation_rows = [
         {"fit": f, "percent": round(f.match.score * 100), "held": [skills[s] for s in f.match.matched],
          "helpful": [skills[s] for s in f.helpful],
-         "missing": [(skills[s], fillers.get(s, [])) for s in f.match.missing]}
-        for f in occupation_fits
+         "missing": [(skills[s], prospects.fillers.get(s, [])) for s in f.match.missing]}
+        for f in prospects.occupations
     ]  # fmt: skip
     return render(
         request,
