@@ -199,18 +199,25 @@ def _posting(
 
 def posting_result(posting: JobPosting, *, today: date) -> PostingMatch:
     """A stored posting ranked against the register as it stands today."""
-    vocab = vocabulary()
-    mentions = [
-        Mention(vocab.skills[s["uri"]], s["label"], s["evidence"], s["count"], i)
-        for i, s in enumerate(posting.skills)
-        if s["uri"] in vocab.skills
-    ]
-    teaching = selectors.teaching(today)
-    ranked = rank([m.skill.uri for m in mentions], teaching.holders, teaching.rarity)[:UNITS_SHOWN]
-    entries = RegisterEntry.objects.select_related("owner").in_bulk([int(m.key) for m in ranked])
-    units = [UnitHit(entries[int(m.key)], m, int(m.key) in teaching.confirmed) for m in ranked]
-    holders = {h.skill: h.count for h in skill_holders([m.skill.uri for m in mentions])}
-    return PostingMatch(posting, mentions, units, holders)
+    return postings_results([posting], today=today)[0]
+
+
+def postings_results(postings: Sequence[JobPosting], *, today: date) -> list[PostingMatch]:
+    """Stored postings ranked against the register as it stands today (read once for all of them)."""
+    vocab, teaching = vocabulary(), selectors.teaching(today)
+    results = []
+    for posting in postings:
+        mentions = [
+            Mention(vocab.skills[s["uri"]], s["label"], s["evidence"], s["count"], i)
+            for i, s in enumerate(posting.skills)
+            if s["uri"] in vocab.skills
+        ]
+        ranked = rank([m.skill.uri for m in mentions], teaching.holders, teaching.rarity)[:UNITS_SHOWN]
+        entries = RegisterEntry.objects.select_related("owner").in_bulk([int(m.key) for m in ranked])
+        units = [UnitHit(entries[int(m.key)], m, int(m.key) in teaching.confirmed) for m in ranked]
+        holders = {h.skill: h.count for h in skill_holders([m.skill.uri for m in mentions])}
+        results.append(PostingMatch(posting, mentions, units, holders))
+    return results
 
 
 def postings_import(
@@ -238,7 +245,7 @@ def postings_import(
     with transaction.atomic():
         for posting in postings:
             posting.save()
-    return [posting_result(p, today=today or timezone.localdate()) for p in postings]
+    return postings_results(postings, today=today or timezone.localdate())
 
 
 def _missing_columns(header: tuple[str, ...]) -> list[str]:
