@@ -48,9 +48,6 @@ class Skill:
     zh: str
     terms: tuple[Term, ...]
 
-    def label(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
-
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -227,9 +224,6 @@ class Occupation:
     zh: str
     essential: frozenset[str]
     optional: frozenset[str]
-
-    def label(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
 
 
 @dataclass(frozen=True)

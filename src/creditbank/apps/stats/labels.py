@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,6 +65,7 @@ def period(chart: str, value: str) -> str:
     return value or _("all")
 
 
-def label(chart: str, value: str) -> str:
-    """A row or column heading of a chart's table: a period or a category, in words."""
-    return for_chart(chart).get(value) or period(chart, value)
+def labeller(chart: str) -> Callable[[str], str]:
+    """Words for a chart's periods and categories (its names looked up once)."""
+    names = for_chart(chart)
+    return lambda value: names.get(value) or period(chart, value)

@@ -42,7 +42,6 @@ class Chart:
     title: Any  # lazily translated
     kind: str  # "line" (over months), "stack" (stacked bars over years), "bar" (by category), "pair", "flow"
     row_header: Any  # what the rows of its table are: months, or the categories of a chart by category
-    bank_only: bool = False  # figures an institution has no share of
 
 
 CHARTS = [
@@ -316,9 +315,8 @@ def scope_of(actor: Any, institution_code: str | None = None) -> Scope:
     return Scope(institution.pk, institution.code)
 
 
-def chart_rows(chart: Chart, scope: Scope) -> Table:
-    """The chart's figures as its table reads: a row per month, or a row per category."""
-    data = chart_table(chart, scope)
+def chart_rows(chart: Chart, data: Table) -> Table:
+    """A chart's figures as its table reads: a row per period, or a row per category."""
     return data if chart.kind in ("line", "stack") else data.transposed()
 
 

@@ -47,15 +47,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     charts = []
     for chart in CHARTS:
         data = chart_table(chart, scope)
-        names = labels.for_chart(chart.name)
-        rows = chart_rows(chart, scope)
+        rows, words = chart_rows(chart, data), labels.labeller(chart.name)
         charts.append({
             "chart": chart,
-            "rows": [(labels.label(chart.name, p), [rows.values[c][i] for c in rows.categories])
-                     for i, p in enumerate(rows.periods)],
-            "columns": [labels.label(chart.name, c) for c in rows.categories],
-            "data": {"kind": chart.kind, "title": str(chart.title), "periods": [labels.period(chart.name, p) for p in data.periods],
-                     "categories": [names.get(c, c) for c in data.categories],
+            "rows": [(words(p), [rows.values[c][i] for c in rows.categories]) for i, p in enumerate(rows.periods)],
+            "columns": [words(c) for c in rows.categories],
+            "data": {"kind": chart.kind, "title": str(chart.title), "periods": [words(p) for p in data.periods],
+                     "categories": [words(c) for c in data.categories],
                      "values": [data.values[c] for c in data.categories]},
         })  # fmt: skip
     return render(
@@ -84,7 +82,8 @@ def chart_csv(request: HttpRequest, name: str) -> HttpResponse:
     except DomainError as exc:
         raise Http404(error_message(exc)) from None
     response = HttpResponse(
-        table_csv(chart_rows(chart, scope), str(chart.row_header)), content_type="text/csv; charset=utf-8"
+        table_csv(chart_rows(chart, chart_table(chart, scope)), str(chart.row_header)),
+        content_type="text/csv; charset=utf-8",
     )
     suffix = f"-{scope.label}" if scope.label else ""
     response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
