@@ -143,17 +143,18 @@ def jobs(request: HttpRequest) -> HttpResponse:
         raise Http404(error_message(exc)) from None
     consent = MatchingConsent.objects.filter(learner=learner).first()
     skills = vocabulary().skills
-    rows = [
-        {"fit": f, "percent": round(f.match.score * 100), "held": [skills[s] for s in f.match.matched],
-         "missing": [(skills[s], f.fillers.get(s, [])) for s in f.match.missing]}
-        for f in prospects.jobs
-    ]  # fmt: skip
-    occupation_rows = [
-        {"fit": f, "percent": round(f.match.score * 100), "held": [skills[s] for s in f.match.matched],
-         "helpful": [skills[s] for s in f.helpful],
-         "missing": [(skills[s], prospects.fillers.get(s, [])) for s in f.match.missing]}
-        for f in prospects.occupations
-    ]  # fmt: skip
+
+    def row(found: Any, helpful: tuple[str, ...] = ()) -> dict[str, Any]:
+        """One fit as the page says it: the share, what is held and helps, what is missing and where to learn it."""
+        match = found.match
+        return {
+            "fit": found, "percent": round(match.score * 100), "held": [skills[s] for s in match.matched],
+            "helpful": [skills[s] for s in helpful],
+            "missing": [(skills[s], prospects.fillers.get(s, [])) for s in match.missing],
+        }  # fmt: skip
+
+    rows = [row(f) for f in prospects.jobs]
+    occupation_rows = [row(f, f.helpful) for f in prospects.occupations]
     return render(
         request,
         "matching/jobs.html",
